@@ -1,0 +1,15 @@
+// SPDX-FileCopyrightText: 2026 The azmi authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file
+/// The one include for scoring scripts and services: credentials, blob reader and the libcurl
+/// transport. `azmi/testing/mock_transport.hpp` is separate, for tests.
+
+#include <azmi/version.hpp>
+#include <azmi/error.hpp>
+#include <azmi/http.hpp>
+#include <azmi/url.hpp>
+#include <azmi/transport.hpp>
+#include <azmi/access_token.hpp>
+#include <azmi/token_credential.hpp>
