@@ -13,3 +13,5 @@
 #include <azmi/transport.hpp>
 #include <azmi/access_token.hpp>
 #include <azmi/token_credential.hpp>
+#include <azmi/token_cache.hpp>
+#include <azmi/credential.hpp>
