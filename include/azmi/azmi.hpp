@@ -15,3 +15,6 @@
 #include <azmi/token_credential.hpp>
 #include <azmi/token_cache.hpp>
 #include <azmi/credential.hpp>
+#include <azmi/crc64.hpp>
+#include <azmi/shared_key_credential.hpp>
+#include <azmi/connection_string.hpp>
