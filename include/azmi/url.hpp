@@ -111,15 +111,16 @@ struct url_parts {
 /// port. Anything else is `errc::invalid_argument` naming what was wrong.
 inline result<url_parts> parse_url(std::string_view url) {
     url_parts out;
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) return error(errc::invalid_argument, "URL has no scheme: expected http(s)://host");
-    for (char c : url.substr(0, scheme_end)) out.scheme += detail::ascii_lower(c);
-    if (out.scheme != "http" && out.scheme != "https")
-        return error(errc::invalid_argument, "URL scheme must be http or https, got '" + out.scheme + "'");
+    // Control characters first, so no later message can quote one back.
     for (char c : url) {
         const auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u == 0x7F) return error(errc::invalid_argument, "URL contains whitespace or a control character");
     }
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return error(errc::invalid_argument, "URL has no scheme: expected http(s)://host");
+    for (char c : url.substr(0, scheme_end)) out.scheme += detail::ascii_lower(c);
+    if (out.scheme != "http" && out.scheme != "https")
+        return error(errc::invalid_argument, "URL scheme must be http or https");
     if (url.find('#') != std::string_view::npos) return error(errc::invalid_argument, "URL must not contain a fragment ('#')");
 
     std::string_view rest = url.substr(scheme_end + 3);

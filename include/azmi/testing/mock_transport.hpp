@@ -144,9 +144,11 @@ protected:
     result<http_response> do_send(const http_request& request, body_sink* sink) override {
         std::optional<scripted_response> answer;
         std::size_t chunk_size = 0;
+        std::size_t number = 0;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             requests_.push_back(request);
+            number = requests_.size();
             chunk_size = chunk_size_;
             for (auto& r : rules_) {
                 if ((r.unlimited || r.remaining > 0) && r.match(request)) {
@@ -163,7 +165,7 @@ protected:
         if (!answer) {
             return error(errc::transport, std::string("mock_transport: no scripted answer for ") +
                                               to_string(request.method) + " request number " +
-                                              std::to_string(request_count()));
+                                              std::to_string(number));
         }
         if (answer->delay.count() > 0) std::this_thread::sleep_for(answer->delay);
         if (answer->failure) return *answer->failure;
