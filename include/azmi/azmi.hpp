@@ -18,3 +18,4 @@
 #include <azmi/crc64.hpp>
 #include <azmi/shared_key_credential.hpp>
 #include <azmi/connection_string.hpp>
+#include <azmi/transport/curl.hpp>
