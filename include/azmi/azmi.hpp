@@ -19,3 +19,8 @@
 #include <azmi/shared_key_credential.hpp>
 #include <azmi/connection_string.hpp>
 #include <azmi/transport/curl.hpp>
+#include <azmi/retry.hpp>
+#include <azmi/blob_endpoint.hpp>
+#include <azmi/storage_auth.hpp>
+#include <azmi/download_options.hpp>
+#include <azmi/blob_reader.hpp>

@@ -17,9 +17,11 @@
 
 #include <azmi/access_token.hpp>
 #include <azmi/detail/json.hpp>
+#include <azmi/detail/redact.hpp>
 #include <azmi/detail/secure_wipe.hpp>
 #include <azmi/error.hpp>
 #include <azmi/http.hpp>
+#include <azmi/retry.hpp>
 #include <azmi/token_cache.hpp>
 #include <azmi/token_credential.hpp>
 #include <azmi/transport.hpp>
@@ -32,12 +34,9 @@
 #include <optional>     // optional
 #include <type_traits>  // is_same_v
 #include <cstdlib>      // getenv
-#include <functional>   // function
 #include <memory>       // shared_ptr
-#include <random>       // jitter
 #include <string>       // string
 #include <string_view>  // string_view
-#include <thread>       // this_thread::sleep_for
 #include <utility>      // move
 
 AZMI_BEGIN_NAMESPACE
@@ -64,14 +63,10 @@ struct managed_identity_options {
     /// default; turn on where `MSI_ENDPOINT` could be set by someone else (SSRF defence).
     bool require_local_endpoint = false;
 
-    /// Retries of one token fetch on connection failures and HTTP 404, 408, 410, 429 and 5xx.
-    int max_retries = 3;
-    std::chrono::milliseconds initial_retry_delay{500};
-    std::chrono::milliseconds max_retry_delay{8000};
-    /// Upper bound on one fetch including retries and waits.
-    std::chrono::milliseconds max_total_time{30000};
-    /// How to wait between retries; tests replace it.
-    std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    /// Retries of one token fetch: connection failures, timeouts and HTTP 404, 408, 410, 429 and
+    /// 5xx (identity endpoints answer 404/410 while they start or update, REST-SPEC §4.4), at
+    /// most 3 retries from 0.5 s, within 30 s. `retry.sleep` lets tests record waits.
+    retry_options retry = default_retry();
 
     /// Early refresh when the endpoint sends no `refresh_in`: tokens living 2 h or more refresh at
     /// half-life (as MSAL and the C++ SDK do); shorter ones this long before expiry, or at
@@ -80,6 +75,16 @@ struct managed_identity_options {
 
     /// Share one cache between credentials (tokens are keyed by identity and resource).
     std::shared_ptr<token_cache> cache;
+
+    static retry_options default_retry() {
+        retry_options r;
+        r.max_retries = 3;
+        r.initial_delay = std::chrono::milliseconds(500);
+        r.max_delay = std::chrono::milliseconds(8000);
+        r.max_total_time = std::chrono::milliseconds(30000);
+        r.retry_statuses = {404, 408, 410, 429, 500, 502, 503, 504};
+        return r;
+    }
 };
 
 namespace detail {
@@ -101,14 +106,6 @@ inline std::string env_or(const std::string& given, const char* name) {
     return value != nullptr ? std::string(value) : std::string();
 }
 
-/// Replaces every occurrence of `secret` in `text` (a server may echo what we sent).
-inline std::string scrub(std::string text, const std::string& secret) {
-    if (secret.size() < 4) return text;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-        text.replace(at, secret.size(), "REDACTED");
-    return text;
-}
-
 /// Loopback, link-local (169.254/16, where IMDS lives) or RFC 1918 private IPv4, or localhost.
 inline bool is_local_host(const url_parts& url) {
     if (url.is_loopback()) return true;
@@ -120,18 +117,6 @@ inline bool is_local_host(const url_parts& url) {
         return second >= 16 && second <= 31;
     }
     return false;
-}
-
-/// `Retry-After` in seconds (the form identity endpoints use); negative when absent or a date.
-inline std::chrono::milliseconds retry_after_of(const http_response& response) {
-    const auto value = response.headers.get("Retry-After");
-    if (!value || value->empty() || value->size() > 6 || value->find_first_not_of("0123456789") != std::string_view::npos)
-        return std::chrono::milliseconds(-1);
-    return std::chrono::seconds(std::stol(std::string(*value)));
-}
-
-inline bool identity_status_retriable(int status) noexcept {
-    return status == 404 || status == 408 || status == 410 || status == 429 || (status >= 500 && status <= 599);
 }
 
 }  // namespace detail
@@ -162,6 +147,7 @@ public:
             identity_key_ = "client:" + identity_.client_id;
         }
         init_error_ = check_configuration();
+        retry_ = retry_policy(options_.retry);
         if constexpr (std::is_same_v<Clock, coarse_clock>) {
             cache_ = options_.cache ? options_.cache : std::make_shared<cache_type>(std::move(clock));
         } else {
@@ -234,8 +220,8 @@ private:
         if (resource.empty() || resource.find_first_of(" \t\r\n") != std::string_view::npos)
             return error(errc::invalid_argument, "token scope must be a non-empty resource URI without whitespace");
         const http_request request = build_request(resource);
-        const auto started = std::chrono::steady_clock::now();
-        std::chrono::milliseconds delay = options_.initial_retry_delay;
+        const retry_policy& policy = retry_;
+        const auto started = policy.options().now();
         for (int attempt = 0;; ++attempt) {
             const auto request_time = cache_->clock().now();
             auto sent = http_->send(request);
@@ -247,23 +233,16 @@ private:
                 return malformed;  // a well-delivered but wrong answer will not improve by asking again
             }
             error failure = sent ? describe_failure(*sent) : std::move(sent).error();
-            const bool retriable = sent ? detail::identity_status_retriable(sent->status) : failure.retriable();
-            const auto elapsed =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-            const auto wait = failure.retry_after.count() >= 0 ? failure.retry_after : jittered(delay);
-            if (!retriable || attempt >= options_.max_retries || elapsed + wait > options_.max_total_time) {
+            const bool retriable = sent ? policy.retriable_status(sent->status) : retry_policy::retriable_failure(failure);
+            const auto wait = policy.delay_for(attempt, sent ? &sent->headers : nullptr);
+            const auto elapsed = policy.options().now() - started;
+            if (!retriable || attempt >= policy.options().max_retries ||
+                elapsed + wait > policy.options().max_total_time) {
                 if (attempt > 0) failure.message += " (after " + std::to_string(attempt + 1) + " attempts)";
                 return failure;
             }
-            options_.sleep(wait);
-            delay = std::min(delay * 2, options_.max_retry_delay);
+            policy.options().sleep(wait);
         }
-    }
-
-    static std::chrono::milliseconds jittered(std::chrono::milliseconds base) {
-        thread_local std::minstd_rand rng{std::random_device{}()};
-        std::uniform_real_distribution<double> factor(0.8, 1.2);
-        return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(base.count()) * factor(rng)));
     }
 
     /// The error for a non-200 answer: status, the endpoint's own error code and text (with our
@@ -275,12 +254,12 @@ private:
                                ? "identity endpoint answered with a redirect, which azmi does not follow"
                                : "identity endpoint answered HTTP " + std::to_string(response.status);
         if (auto body = detail::parse_endpoint_error(response.body)) {
-            e.error_code = detail::scrub(body->code.substr(0, 100), options_.secret);
-            if (!body->description.empty()) what += ": " + detail::scrub(body->description.substr(0, 300), options_.secret);
+            e.error_code = detail::scrub_secrets(body->code.substr(0, 100), {options_.secret});
+            if (!body->description.empty()) what += ": " + detail::scrub_secrets(body->description.substr(0, 300), {options_.secret});
         }
         if (refused) what += " (check MSI_SECRET and that the identity exists)";
         e.message = std::move(what);
-        e.retry_after = detail::retry_after_of(response);
+        if (auto wait = retry_policy::server_delay(response.headers)) e.retry_after = *wait;
         if (auto id = response.headers.get("x-ms-request-id")) e.request_id = std::string(*id);
         return e;
     }
@@ -307,6 +286,7 @@ private:
     std::shared_ptr<transport> http_;
     Identity identity_;
     managed_identity_options options_;
+    retry_policy retry_;
     std::string client_id_;
     std::string identity_key_;
     std::optional<error> init_error_;

@@ -35,7 +35,7 @@ azmi::managed_identity_options test_options(std::vector<std::chrono::millisecond
     azmi::managed_identity_options o;
     o.endpoint = endpoint;
     o.secret = secret;
-    o.sleep = [sleeps](std::chrono::milliseconds d) {
+    o.retry.sleep = [sleeps](std::chrono::milliseconds d) {
         if (sleeps) sleeps->push_back(d);
     };
     return o;
@@ -97,7 +97,7 @@ TEST_CASE("credential: endpoint and secret come from MSI_ENDPOINT and MSI_SECRET
     auto mock = std::make_shared<mock_transport>();
     mock->push(200, token_json("tok", t0 + 3600));
     azmi::managed_identity_options o;
-    o.sleep = [](std::chrono::milliseconds) {};
+    o.retry.sleep = [](std::chrono::milliseconds) {};
     system_cred cred(mock, {}, o, fake_clock{});
     REQUIRE(cred.try_get_token(azmi::storage_scope));
     CHECK(mock->requests().at(0).url.rfind("http://127.0.0.1:9/from-env?api-version=2017-09-01", 0) == 0);
@@ -294,10 +294,10 @@ TEST_CASE("credential: transient failures are retried with backoff and Retry-Aft
         system_cred cred(mock, {}, test_options(&sleeps), fake_clock{});
         REQUIRE(cred.try_get_token(azmi::storage_scope));
         REQUIRE(sleeps.size() == 2);
-        CHECK(sleeps[0] >= 400ms);  // 500 ms ± 20 %
-        CHECK(sleeps[0] <= 600ms);
+        CHECK(sleeps[0] >= 400ms);  // 500 ms, jitter ×[0.8, 1.3]
+        CHECK(sleeps[0] <= 650ms);
         CHECK(sleeps[1] >= 800ms);  // doubled
-        CHECK(sleeps[1] <= 1200ms);
+        CHECK(sleeps[1] <= 1300ms);
     }
     SUBCASE("bounded attempts") {
         for (int i = 0; i < 10; ++i) mock->push(500, R"({"error":"server_error"})");

@@ -11,6 +11,7 @@
 /// `refresh_in`. Error messages name fields and say what was wrong with them, but never quote
 /// the token or the body it came in.
 
+#include <azmi/detail/http_date.hpp>  // days_from_civil
 #include <azmi/error.hpp>
 #include <azmi/version.hpp>
 
@@ -35,14 +36,10 @@ struct token_response {
     std::optional<sys_time> refresh_at;
 };
 
-/// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+constexpr unsigned days_in_month(unsigned year, unsigned month) noexcept {
+    constexpr unsigned lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : lengths[month - 1];
 }
 
 /// Parses "M/D/YYYY H:MM:SS [AM|PM] +HH:MM" (one or two digit month, day and hour), the App
@@ -93,8 +90,8 @@ inline std::optional<sys_time> parse_app_service_date(std::string_view text) {
     const auto offset_minutes = number(2, 2);
     if (!offset_minutes || at != text.size()) return std::nullopt;
 
-    if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60 ||
-        *offset_hours > 14 || *offset_minutes > 59)
+    if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month) || *hour > 23 || *minute > 59 ||
+        *second > 60 || *offset_hours > 14 || *offset_minutes > 59)
         return std::nullopt;
     const std::int64_t days = days_from_civil(*year, *month, *day);
     std::int64_t seconds = days * 86400 + *hour * 3600 + *minute * 60 + *second;
@@ -103,20 +100,30 @@ inline std::optional<sys_time> parse_app_service_date(std::string_view text) {
     return sys_time(std::chrono::seconds(seconds));
 }
 
-/// Seconds from a JSON number or a string holding only digits; nothing otherwise.
-inline std::optional<std::int64_t> json_seconds(const nlohmann::json& value) {
-    if (value.is_number_integer()) return value.get<std::int64_t>();
-    if (value.is_number_float()) {
+/// Largest accepted `expires_on`, in epoch seconds (year 2200): far enough for any real token,
+/// small enough that every `system_clock` (libstdc++ counts nanoseconds, good to 2262) holds it.
+inline constexpr std::int64_t max_epoch_seconds = 7'258'118'400;
+/// Largest accepted `expires_in` / `refresh_in`: ten years.
+inline constexpr std::int64_t max_relative_seconds = 315'360'000;
+
+/// Seconds from a non-negative JSON number or a string holding only digits, at most `max`;
+/// nothing otherwise. Bounding here keeps time-point arithmetic from overflowing.
+inline std::optional<std::int64_t> json_seconds(const nlohmann::json& value, std::int64_t max) {
+    std::optional<std::int64_t> seconds;
+    if (value.is_number_unsigned()) {
+        const auto u = value.get<std::uint64_t>();
+        if (u <= static_cast<std::uint64_t>(max)) seconds = static_cast<std::int64_t>(u);
+    } else if (value.is_number_integer()) {
+        seconds = value.get<std::int64_t>();
+    } else if (value.is_number_float()) {
         const double d = value.get<double>();
-        if (!(d >= 0 && d < 1e12)) return std::nullopt;
-        return static_cast<std::int64_t>(d);
-    }
-    if (value.is_string()) {
+        if (d >= 0 && d <= static_cast<double>(max)) seconds = static_cast<std::int64_t>(d);
+    } else if (value.is_string()) {
         const auto& s = value.get_ref<const std::string&>();
-        if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-        return std::stoll(s);
+        if (!s.empty() && s.size() <= 12 && s.find_first_not_of("0123456789") == std::string::npos) seconds = std::stoll(s);
     }
-    return std::nullopt;
+    if (!seconds || *seconds < 0 || *seconds > max) return std::nullopt;
+    return seconds;
 }
 
 /// A short, safe description of a JSON value for error messages about non-secret fields.
@@ -146,7 +153,7 @@ inline result<token_response> parse_token_response(std::string_view body, sys_ti
     const auto expires_on = doc.find("expires_on");
     const auto expires_in = doc.find("expires_in");
     if (expires_on != doc.end() && !expires_on->is_null()) {
-        if (auto epoch = json_seconds(*expires_on)) {
+        if (auto epoch = json_seconds(*expires_on, max_epoch_seconds)) {
             out.expires_on = sys_time(std::chrono::seconds(*epoch));
         } else if (auto date = expires_on->is_string() ? parse_app_service_date(expires_on->get<std::string>())
                                                        : std::nullopt) {
@@ -156,7 +163,7 @@ inline result<token_response> parse_token_response(std::string_view body, sys_ti
                              describe_json_value(*expires_on));
         }
     } else if (expires_in != doc.end() && !expires_in->is_null()) {
-        const auto seconds = json_seconds(*expires_in);
+        const auto seconds = json_seconds(*expires_in, max_relative_seconds);
         if (!seconds) return malformed("has an \"expires_in\" that is not a number of seconds: " + describe_json_value(*expires_in));
         out.expires_on = request_time + std::chrono::seconds(*seconds);
     } else {
@@ -165,7 +172,7 @@ inline result<token_response> parse_token_response(std::string_view body, sys_ti
 
     const auto refresh_in = doc.find("refresh_in");
     if (refresh_in != doc.end() && !refresh_in->is_null()) {
-        const auto seconds = json_seconds(*refresh_in);
+        const auto seconds = json_seconds(*refresh_in, max_relative_seconds);
         if (!seconds) return malformed("has a \"refresh_in\" that is not a number of seconds: " + describe_json_value(*refresh_in));
         out.refresh_at = request_time + std::chrono::seconds(*seconds);
     }

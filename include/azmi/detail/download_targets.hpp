@@ -1,0 +1,258 @@
+// SPDX-FileCopyrightText: 2026 The azmi authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file
+/// The places a download can write to: a growable container (string, vector), a caller's
+/// fixed buffer, a file (through a temporary in the same directory, renamed on success) and
+/// a sink that sees the bytes in order. POSIX file I/O lives here and nowhere else.
+
+#include <azmi/detail/download.hpp>
+#include <azmi/detail/uuid.hpp>
+#include <azmi/error.hpp>
+#include <azmi/transport.hpp>
+#include <azmi/version.hpp>
+
+#include <cerrno>       // errno, EINTR, EEXIST
+#include <cstdint>      // uint64_t
+#include <cstring>      // memcpy, strerror_r
+#include <exception>    // exception_ptr
+#include <filesystem>   // path
+#include <functional>   // function
+#include <limits>       // numeric_limits
+#include <new>          // bad_alloc
+#include <string>       // string
+#include <string_view>  // string_view
+#include <system_error> // error_code, generic_category
+
+#include <fcntl.h>     // open
+#include <sys/stat.h>  // stat
+#include <unistd.h>    // pwrite, pread, fsync, close, unlink, link, ftruncate
+
+AZMI_BEGIN_NAMESPACE
+namespace detail {
+
+/// A string, vector<char>, vector<unsigned char> or vector<std::byte>, resized to the blob.
+template <class Container>
+class container_target final : public download_target {
+public:
+    explicit container_target(Container& out) : out_(out) {}
+    bool random_access() const noexcept override { return true; }
+    result<void> open(std::uint64_t size) override {
+        if (size > static_cast<std::uint64_t>(out_.max_size()) ||
+            size > static_cast<std::uint64_t>(std::numeric_limits<std::size_t>::max()))
+            return error(errc::io, "the blob (" + std::to_string(size) + " bytes) does not fit in memory");
+        try {
+            out_.resize(static_cast<std::size_t>(size));
+        } catch (const std::bad_alloc&) {
+            return error(errc::io, "could not allocate " + std::to_string(size) + " bytes for the blob");
+        }
+        return {};
+    }
+    result<void> write_at(std::uint64_t offset, std::string_view data) override {
+        if (!data.empty()) std::memcpy(out_.data() + offset, data.data(), data.size());
+        return {};
+    }
+    result<void> read_back(std::uint64_t offset, std::uint64_t length,
+                           const std::function<void(std::string_view)>& consume) override {
+        consume(std::string_view(reinterpret_cast<const char*>(out_.data()) + offset, static_cast<std::size_t>(length)));
+        return {};
+    }
+
+private:
+    Container& out_;
+};
+
+/// The caller's fixed buffer; a blob larger than the buffer is an error, never truncated.
+class buffer_target final : public download_target {
+public:
+    buffer_target(void* data, std::size_t capacity) : data_(static_cast<char*>(data)), capacity_(capacity) {}
+    bool random_access() const noexcept override { return true; }
+    result<void> open(std::uint64_t size) override {
+        if (size > capacity_)
+            return error(errc::invalid_argument, "the buffer (" + std::to_string(capacity_) + " bytes) is too small for " +
+                                                     std::to_string(size) + " bytes of blob data");
+        size_ = static_cast<std::size_t>(size);
+        return {};
+    }
+    result<void> write_at(std::uint64_t offset, std::string_view data) override {
+        if (!data.empty()) std::memcpy(data_ + offset, data.data(), data.size());
+        return {};
+    }
+    result<void> read_back(std::uint64_t offset, std::uint64_t length,
+                           const std::function<void(std::string_view)>& consume) override {
+        consume(std::string_view(data_ + offset, static_cast<std::size_t>(length)));
+        return {};
+    }
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    char* data_;
+    std::size_t capacity_;
+    std::size_t size_ = 0;
+};
+
+/// The caller's sink: bytes in order, on the caller's thread. Exceptions it throws are kept
+/// and rethrown once the download has cleaned up.
+class sink_target final : public download_target {
+public:
+    explicit sink_target(std::function<bool(std::string_view)> sink) : sink_(std::move(sink)) {}
+    bool random_access() const noexcept override { return false; }
+    result<void> open(std::uint64_t) override { return {}; }
+    result<void> write_at(std::uint64_t, std::string_view data) override {
+        bool more = false;
+        try {
+            more = sink_(data);
+        } catch (...) {
+            thrown_ = std::current_exception();
+            return error(errc::cancelled, "the sink threw an exception");
+        }
+        if (!more) return error(errc::cancelled, "the sink stopped the download");
+        return {};
+    }
+    std::exception_ptr caught_exception() const noexcept override { return thrown_; }
+
+private:
+    std::function<bool(std::string_view)> sink_;
+    std::exception_ptr thrown_;
+};
+
+/// "what failed: <strerror>" for the current errno.
+inline error io_error(const std::string& what, int err) {
+    return error(errc::io, what + ": " + std::error_code(err, std::generic_category()).message());
+}
+
+/// A file written through `.<name>.azmi-<random>.part` in the destination's directory:
+/// positional writes from any thread, fsync, then rename over the destination. On failure
+/// (or destruction before `commit`) the temporary is removed; the destination is never
+/// touched unless the whole download succeeded.
+class file_target final : public download_target {
+public:
+    file_target(std::filesystem::path destination, bool overwrite)
+        : destination_(std::move(destination)), overwrite_(overwrite) {}
+    file_target(const file_target&) = delete;
+    file_target& operator=(const file_target&) = delete;
+    ~file_target() override { abort(); }
+
+    bool random_access() const noexcept override { return true; }
+
+    result<void> prepare() override {
+        if (destination_.empty() || !destination_.has_filename())
+            return error(errc::invalid_argument, "download destination must name a file: '" + destination_.string() + "'");
+        struct stat st {};
+        if (::stat(destination_.c_str(), &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                return error(errc::io, "download destination is a directory: '" + destination_.string() + "'");
+            if (!overwrite_)
+                return error(errc::io, "download destination exists and overwrite is off: '" + destination_.string() + "'");
+        }
+        const std::filesystem::path dir = destination_.has_parent_path() ? destination_.parent_path() : ".";
+        const std::string token = make_uuid_v4().substr(0, 8);
+        temp_ = dir / ("." + destination_.filename().string() + ".azmi-" + token + ".part");
+        fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd_ < 0) {
+            const int err = errno;
+            temp_.clear();
+            return io_error("cannot create a temporary file next to '" + destination_.string() + "'", err);
+        }
+        return {};
+    }
+
+    result<void> open(std::uint64_t size) override {
+        // Sets the final size up front, so positional writes never extend the file concurrently.
+        if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return io_error("cannot size '" + temp_.string() + "'", errno);
+        return {};
+    }
+
+    result<void> write_at(std::uint64_t offset, std::string_view data) override {
+        const char* p = data.data();
+        std::size_t left = data.size();
+        auto at = static_cast<off_t>(offset);
+        while (left > 0) {
+            const ssize_t n = ::pwrite(fd_, p, left, at);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return io_error("cannot write '" + temp_.string() + "'", errno);
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+            at += static_cast<off_t>(n);
+        }
+        return {};
+    }
+
+    result<void> read_back(std::uint64_t offset, std::uint64_t length,
+                           const std::function<void(std::string_view)>& consume) override {
+        constexpr std::size_t piece = 256 * 1024;
+        if (buffer_.size() < piece) buffer_.resize(piece);
+        auto at = static_cast<off_t>(offset);
+        while (length > 0) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, piece));
+            const ssize_t n = ::pread(fd_, &buffer_[0], want, at);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return io_error("cannot read back '" + temp_.string() + "'", errno);
+            }
+            if (n == 0) return error(errc::io, "'" + temp_.string() + "' is shorter than what was written");
+            consume(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
+            length -= static_cast<std::uint64_t>(n);
+            at += static_cast<off_t>(n);
+        }
+        return {};
+    }
+
+    result<void> commit() override {
+        if (::fsync(fd_) != 0) return io_error("cannot flush '" + temp_.string() + "'", errno);
+        if (::close(fd_) != 0) {
+            fd_ = -1;
+            return io_error("cannot close '" + temp_.string() + "'", errno);
+        }
+        fd_ = -1;
+        if (overwrite_) {
+            if (::rename(temp_.c_str(), destination_.c_str()) != 0)
+                return io_error("cannot rename the download to '" + destination_.string() + "'", errno);
+        } else {
+            // link() fails with EEXIST instead of replacing, atomically.
+            if (::link(temp_.c_str(), destination_.c_str()) != 0)
+                return io_error("cannot create '" + destination_.string() + "'", errno);
+            ::unlink(temp_.c_str());
+        }
+        temp_.clear();
+        sync_directory();
+        return {};
+    }
+
+    void abort() noexcept override {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+        if (!temp_.empty()) {
+            ::unlink(temp_.c_str());
+            temp_.clear();
+        }
+    }
+
+    /// The temporary file's path while the download runs (tests check it is gone).
+    const std::filesystem::path& temporary_path() const noexcept { return temp_; }
+
+private:
+    /// Makes the rename durable; best effort (some filesystems refuse fsync on directories).
+    void sync_directory() noexcept {
+        const std::filesystem::path dir = destination_.has_parent_path() ? destination_.parent_path() : ".";
+        const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            (void)::fsync(dfd);
+            ::close(dfd);
+        }
+    }
+
+    std::filesystem::path destination_;
+    bool overwrite_;
+    std::filesystem::path temp_;
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+}  // namespace detail
+AZMI_END_NAMESPACE

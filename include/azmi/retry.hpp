@@ -1,0 +1,152 @@
+// SPDX-FileCopyrightText: 2026 The azmi authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file
+/// `retry_options` and `retry_policy`: which storage requests are sent again, and when.
+///
+/// Defaults follow REST-SPEC §1.8: HTTP 408, 429, 500, 502, 503, 504 and connection failures
+/// or timeouts are retried with exponential backoff (0.8 s × 2^n × U[0.8, 1.3], capped at
+/// 60 s); the server's `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` wins over the
+/// computed delay. Attempts and total time are both bounded. 404, 412, 416 and authentication
+/// failures are never retried here (a rejected token is refreshed once by the reader).
+///
+/// Example (a test that must not sleep):
+///     azmi::retry_options retry;
+///     std::vector<std::chrono::milliseconds> waits;
+///     retry.sleep = [&](std::chrono::milliseconds d) { waits.push_back(d); };
+
+#include <azmi/detail/http_date.hpp>
+#include <azmi/detail/uuid.hpp>
+#include <azmi/error.hpp>
+#include <azmi/http.hpp>
+#include <azmi/version.hpp>
+
+#include <algorithm>    // find, min
+#include <chrono>       // durations, steady_clock, system_clock
+#include <cstdint>      // int64_t
+#include <functional>   // function
+#include <optional>     // optional
+#include <random>       // uniform_real_distribution
+#include <string_view>  // string_view
+#include <thread>       // this_thread::sleep_for
+#include <utility>      // move
+#include <vector>       // vector
+
+AZMI_BEGIN_NAMESPACE
+
+/// How storage requests are retried. Copyable value; the reader copies it at construction.
+struct retry_options {
+    /// Retries after the first attempt (so at most `max_retries + 1` sends). 0 disables retries.
+    int max_retries = 4;
+    /// Delay before the first retry, before jitter; doubled for each further retry.
+    std::chrono::milliseconds initial_delay{800};
+    /// Cap on one computed backoff delay (a server's `Retry-After` is not capped by it).
+    std::chrono::milliseconds max_delay{60000};
+    /// Upper bound on one operation's time from its first send, waits included. A retry whose
+    /// wait would end past it is not made; the last error is returned instead.
+    std::chrono::milliseconds max_total_time{180000};
+    /// Each computed delay is multiplied by a factor drawn uniformly from [jitter_min, jitter_max],
+    /// so many clients throttled together do not retry in lockstep. Set both to 1 for none.
+    double jitter_min = 0.8;
+    double jitter_max = 1.3;
+    /// HTTP statuses that are retried.
+    std::vector<int> retry_statuses{408, 429, 500, 502, 503, 504};
+    /// Honour `retry-after-ms`, `x-ms-retry-after-ms` and `Retry-After` (seconds or HTTP-date).
+    bool honour_retry_after = true;
+    /// How to wait; tests replace it to record delays instead of sleeping.
+    std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) {
+        std::this_thread::sleep_for(d);
+    };
+    /// The clock `max_total_time` is measured with; tests pair it with a fake `sleep`.
+    std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
+};
+
+/// The retry decisions, separated from sending so they can be tested alone.
+class retry_policy {
+public:
+    retry_policy() = default;
+    explicit retry_policy(retry_options options) : options_(std::move(options)) {}
+
+    const retry_options& options() const noexcept { return options_; }
+
+    /// True when `status` is one of `retry_statuses`.
+    bool retriable_status(int status) const {
+        return std::find(options_.retry_statuses.begin(), options_.retry_statuses.end(), status) !=
+               options_.retry_statuses.end();
+    }
+
+    /// True when a failed send (no HTTP answer) may be repeated: connection failures, timeouts
+    /// and bodies cut before any byte was used.
+    static bool retriable_failure(const error& e) noexcept {
+        return e.code == errc::transport || e.code == errc::timeout || e.code == errc::truncated;
+    }
+
+    /// The backoff before retry number `retry` (0 for the first retry), jitter included.
+    std::chrono::milliseconds backoff(int retry) const {
+        double factor = 1.0;
+        if (options_.jitter_max > options_.jitter_min) {
+            std::uniform_real_distribution<double> jitter(options_.jitter_min, options_.jitter_max);
+            factor = jitter(detail::thread_random_engine());
+        } else {
+            factor = options_.jitter_min;
+        }
+        const double cap = static_cast<double>(options_.max_delay.count());
+        double ms = static_cast<double>(options_.initial_delay.count()) * factor;
+        for (int i = 0; i < retry && ms < cap; ++i) ms *= 2.0;
+        if (ms > cap) ms = cap;
+        if (ms < 0) ms = 0;
+        return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+    }
+
+    /// The wait the server asked for: `retry-after-ms`, then `x-ms-retry-after-ms` (milliseconds),
+    /// then `Retry-After` (delta-seconds or an HTTP-date, measured against `wall_now`). A date in
+    /// the past means "now" (0). Nothing usable: `nullopt`.
+    static std::optional<std::chrono::milliseconds> server_delay(
+        const header_map& headers, std::chrono::system_clock::time_point wall_now = std::chrono::system_clock::now()) {
+        for (std::string_view name : {std::string_view("retry-after-ms"), std::string_view("x-ms-retry-after-ms")}) {
+            if (auto v = headers.get(name)) {
+                if (auto n = parse_count(*v)) return std::chrono::milliseconds(*n);
+            }
+        }
+        if (auto v = headers.get("Retry-After")) {
+            if (auto n = parse_count(*v)) return std::chrono::milliseconds(*n * 1000);
+            if (auto when = detail::parse_http_date(trim(*v))) {
+                if (*when <= wall_now) return std::chrono::milliseconds(0);
+                return std::chrono::duration_cast<std::chrono::milliseconds>(*when - wall_now);
+            }
+        }
+        return std::nullopt;
+    }
+
+    /// The wait before retry number `retry` after `response`: the server's wish when allowed and
+    /// present, else the backoff.
+    std::chrono::milliseconds delay_for(int retry, const header_map* response_headers) const {
+        if (options_.honour_retry_after && response_headers != nullptr) {
+            if (auto d = server_delay(*response_headers)) return *d;
+        }
+        return backoff(retry);
+    }
+
+private:
+    static std::string_view trim(std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return v;
+    }
+    /// A non-negative decimal integer (at most 9 digits, so no overflow), else nullopt.
+    static std::optional<std::int64_t> parse_count(std::string_view v) {
+        v = trim(v);
+        if (v.empty() || v.size() > 9) return std::nullopt;
+        std::int64_t n = 0;
+        for (char c : v) {
+            if (c < '0' || c > '9') return std::nullopt;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    retry_options options_;
+};
+
+AZMI_END_NAMESPACE
