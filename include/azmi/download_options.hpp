@@ -45,14 +45,19 @@ struct byte_range {
 struct download_options {
     /// Read only this part of the blob (any target). Unset: the whole blob.
     std::optional<byte_range> range;
-    /// Bytes per ranged GET. The first request fetches one chunk and learns the blob size and
-    /// ETag from it; the rest are fetched pinned to that ETag (`If-Match`). With a
+    /// Bytes per ranged GET. The first request (`first_chunk_size`) learns the blob size and
+    /// ETag; the rest are fetched in chunks of this size pinned to that ETag (`If-Match`). With a
     /// `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
     std::uint64_t chunk_size = 8ULL * 1024 * 1024;
+    /// Bytes asked for by the first request, which learns the blob's size and ETag before the
+    /// target can be sized, so its bytes are buffered once. Kept small so that buffer stays small
+    /// (to-memory reads peak at about the blob size) and parallel workers start sooner; blobs no
+    /// larger than this take one request. Capped at `chunk_size`.
+    std::uint64_t first_chunk_size = 1024 * 1024;
     /// Ranged GETs in flight at once (worker threads) for targets that can be written in any
     /// order (string, vector, buffer, file). Sinks always receive bytes in order, one request
-    /// at a time. Memory stays bounded by about `chunk_size` (the first chunk) whatever the
-    /// blob size: later chunks stream straight into the target.
+    /// at a time. Memory beyond the target stays bounded by about `first_chunk_size` whatever
+    /// the blob size: later chunks stream straight into the target.
     unsigned concurrency = 4;
     /// Per-range checksum to request and verify; mismatch, or a service that does not send the
     /// checksum (Azurite ignores the CRC64 flag), → `errc::integrity`.

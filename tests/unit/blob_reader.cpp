@@ -663,6 +663,7 @@ TEST_CASE("blob_reader: parallel ranged download returns the exact bytes for man
             f.mock->set_chunk_size(chunk % 3 == 0 ? 777 : 4096);
             azmi::download_options o;
             o.chunk_size = chunk;
+            o.first_chunk_size = chunk;  // every request one chunk, so the tiling below is uniform
             o.concurrency = concurrency;
             const auto reader = f.reader();
             REQUIRE(reader.read_to_string("c0n", "blob.bin", o) == data);
@@ -994,12 +995,14 @@ TEST_CASE("blob_reader: transactional MD5 and CRC64 per range, chunks capped at 
         const auto reader = f.reader();
         CHECK(reader.read_to_string("c0n", "blob.bin", o) == data);
         const auto r = f.requests();
-        REQUIRE(r.size() == 3);  // 4 MiB + 4 MiB + 1 MiB+5
+        REQUIRE(r.size() == 4);  // first_chunk_size 1 MiB, then 4 MiB + 4 MiB + 5 bytes
         for (const auto& q : r) {
             CHECK(header(q, md5 ? "x-ms-range-get-content-md5" : "x-ms-range-get-content-crc64") == "true");
             CHECK_FALSE(q.headers.contains(md5 ? "x-ms-range-get-content-crc64" : "x-ms-range-get-content-md5"));
         }
-        CHECK(header(r[0], "x-ms-range") == "bytes=0-4194303");
+        CHECK(header(r[0], "x-ms-range") == "bytes=0-1048575");  // first_chunk_size
+        // Then 4 MiB chunks (the checksum cap); parallel, so in no particular order.
+        CHECK(std::any_of(r.begin(), r.end(), [](const auto& q) { return header(q, "x-ms-range") == "bytes=1048576-5242879"; }));
 
         blob->bad_range_checksum = md5 ? azmi::detail::md5_base64("nope") : std::string("AAAAAAAAAAA=");
         temp_dir dir;
@@ -1347,4 +1350,29 @@ TEST_CASE("blob_reader: no secret reaches a message: token, Shared Key signature
     CHECK(sent_signature.size() > 20);
     CHECK(sk.error().message.find(sent_signature) == std::string::npos);
     CHECK(sk.error().message.find("REDACTED") != std::string::npos);
+}
+
+TEST_CASE("blob_reader: the first request asks for first_chunk_size, the rest for chunk_size") {
+    const std::string data = random_bytes(3 * 1024 * 1024 + 10, 29);
+    fixture f;
+    auto blob = std::make_shared<fake_blob>();
+    blob->data = data;
+    f.serve(blob);
+    azmi::download_options o;  // defaults: 1 MiB first, then 8 MiB chunks
+    o.concurrency = 1;
+    CHECK(f.reader().read_to_string("c0n", "blob.bin", o) == data);
+    const auto r = f.requests();
+    REQUIRE(r.size() == 2);
+    CHECK(header(r[0], "x-ms-range") == "bytes=0-1048575");
+    CHECK(header(r[1], "x-ms-range") == "bytes=1048576-" + std::to_string(data.size() - 1));
+    CHECK(header(r[1], "If-Match") == blob->etag);
+
+    SUBCASE("a blob no larger than the first chunk takes one request") {
+        fixture g;
+        auto small = std::make_shared<fake_blob>();
+        small->data = random_bytes(1024 * 1024, 31);
+        g.serve(small);
+        CHECK(g.reader().read_to_string("c0n", "blob.bin") == small->data);
+        CHECK(g.requests().size() == 1);
+    }
 }

@@ -94,6 +94,7 @@ public:
         // Clamped so offset arithmetic cannot overflow (a "length" of UINT64_MAX means "to the end").
         chunk_ = std::min<std::uint64_t>(std::max<std::uint64_t>(options_.chunk_size, 1), std::uint64_t(1) << 40);
         if (options_.checksum != transfer_checksum::none) chunk_ = std::min(chunk_, max_checksummed_range);
+        first_chunk_ = std::min(chunk_, std::max<std::uint64_t>(options_.first_chunk_size, 1));
         range_begin_ = std::min<std::uint64_t>(range_begin_, std::uint64_t(1) << 62);
         if (requested_length_) requested_length_ = std::min<std::uint64_t>(*requested_length_, std::uint64_t(1) << 62);
     }
@@ -184,8 +185,8 @@ private:
     /// Fetches the first chunk into `first_buffer_`, learning size, ETag and expected MD5.
     result<blob_properties> fetch_first_chunk() {
         const std::uint64_t want_last =
-            requested_length_ ? std::min(range_begin_ + chunk_ - 1, range_begin_ + *requested_length_ - 1)
-                              : range_begin_ + chunk_ - 1;
+            requested_length_ ? std::min(range_begin_ + first_chunk_ - 1, range_begin_ + *requested_length_ - 1)
+                              : range_begin_ + first_chunk_ - 1;
         const std::uint64_t cap = want_last - range_begin_ + 1;
         bool ranged = true;
         int restarts = 0;
@@ -199,6 +200,9 @@ private:
                 add_checksum_flag(spec.headers);
             }
             first_buffer_.clear();
+            // Reserve the whole chunk up front: growing by doubling would copy and page-fault the
+            // data several times over. Reserved pages that are never written cost nothing.
+            first_buffer_.reserve(static_cast<std::size_t>(ranged ? cap : chunk_));
             buffer_sink sink(*this, first_buffer_, ranged ? cap : chunk_);
             std::uint64_t delivered = 0;
             auto r = pipeline_.send(spec, &sink, &delivered);
@@ -644,6 +648,7 @@ private:
     std::optional<std::uint64_t> requested_length_;
     download_target& target_;
     std::uint64_t chunk_ = 1;
+    std::uint64_t first_chunk_ = 1;  // the first request's size: buffered, so kept small
 
     std::string first_buffer_;
     std::string etag_;
