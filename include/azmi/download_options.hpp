@@ -46,7 +46,9 @@ struct download_options {
     /// Read only this part of the blob (any target). Unset: the whole blob.
     std::optional<byte_range> range;
     /// Bytes per ranged GET. The first request (`first_chunk_size`) learns the blob size and
-    /// ETag; the rest are fetched in chunks of this size pinned to that ETag (`If-Match`). With a
+    /// ETag; the rest are fetched in chunks of this size pinned to that ETag (`If-Match`), or,
+    /// when only one request is in flight (`concurrency` 1, or a sink) and no
+    /// `transfer_checksum` is asked for, in one ranged GET for the rest. With a
     /// `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
     std::uint64_t chunk_size = 8ULL * 1024 * 1024;
     /// Bytes asked for by the first request, which learns the blob's size and ETag before the

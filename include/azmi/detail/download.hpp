@@ -153,10 +153,15 @@ private:
         }
         std::string().swap(first_buffer_);  // release: memory stays bounded by the chunk size
 
-        // Plan the rest: chunk 0 is the one already fetched.
+        // Plan the rest: chunk 0 is the one already fetched. With one request in flight at a time
+        // and no per-range checksum (which caps a range at 4 MiB), the rest is one ranged GET:
+        // splitting it would only add per-request latency, and a cut transfer resumes anyway.
+        const unsigned workers = std::max(1U, options_.concurrency);
+        const bool one_stream = (workers == 1 || !target_.random_access()) && options_.checksum == transfer_checksum::none;
+        const std::uint64_t step = one_stream ? std::max<std::uint64_t>(size, 1) : chunk_;
         chunks_.push_back(chunk{range_begin_, range_begin_ + first_bytes});
-        for (std::uint64_t at = range_begin_ + first_bytes; at < range_begin_ + size; at += chunk_)
-            chunks_.push_back(chunk{at, std::min(at + chunk_, range_begin_ + size)});
+        for (std::uint64_t at = range_begin_ + first_bytes; at < range_begin_ + size; at += step)
+            chunks_.push_back(chunk{at, std::min(at + step, range_begin_ + size)});
         done_.assign(chunks_.size(), false);
         done_[0] = true;
         bytes_done_ = first_bytes;
@@ -168,7 +173,6 @@ private:
         if (stop_) return failure();
 
         const std::size_t remaining = chunks_.size() - 1;
-        const unsigned workers = std::max(1U, options_.concurrency);
         if (remaining > 0) {
             auto ok = (target_.random_access() && workers > 1 && remaining > 1)
                           ? fetch_parallel(static_cast<unsigned>(std::min<std::size_t>(workers, remaining)))
