@@ -813,6 +813,18 @@ TEST_CASE("blob_reader: overwrite=false refuses an existing file before any requ
     CHECK(f.mock->request_count() == 1);
 }
 
+namespace {
+// Makes the first request for exactly `range` deliver only `bytes` bytes of its body, once.
+void cut_once(fixture& f, const std::shared_ptr<fake_blob>& blob, std::string range, std::size_t bytes) {
+    f.mock->add_rule([range](const http_request& r) { return r.headers.get("x-ms-range") == std::string_view(range); },
+                     [blob, bytes](const http_request& r) {
+                         auto full = blob->serve(r);
+                         return scripted_response::truncated(full.status, full.body, bytes, full.headers);
+                     },
+                     1);
+}
+}  // namespace
+
 TEST_CASE("blob_reader: a body cut mid-chunk resumes from the last byte, pinned by If-Match") {
     const std::string data = random_bytes(40000, 3);
     fixture f;
@@ -820,12 +832,7 @@ TEST_CASE("blob_reader: a body cut mid-chunk resumes from the last byte, pinned 
     blob->data = data;
     // Chunk 2 (bytes 10000-19999) is cut after 3000 bytes once. (Two workers so the rest is
     // chunked; with one, it would be a single GET — see the single-stream case below.)
-    f.mock->add_rule([](const http_request& r) { return r.headers.get("x-ms-range") == std::string_view("bytes=10000-19999"); },
-                     [blob](const http_request& r) {
-                         auto full = blob->serve(r);
-                         return scripted_response::truncated(full.status, full.body, 3000, full.headers);
-                     },
-                     1);
+    cut_once(f, blob, "bytes=10000-19999", 3000);
     f.serve(blob);
     azmi::download_options o;
     o.chunk_size = 10000;
@@ -848,12 +855,7 @@ TEST_CASE("blob_reader: a single stream asks for the rest in one GET and resumes
     fixture f;
     auto blob = std::make_shared<fake_blob>();
     blob->data = data;
-    f.mock->add_rule([](const http_request& r) { return r.headers.get("x-ms-range") == std::string_view("bytes=10000-39999"); },
-                     [blob](const http_request& r) {
-                         auto full = blob->serve(r);
-                         return scripted_response::truncated(full.status, full.body, 3000, full.headers);
-                     },
-                     1);
+    cut_once(f, blob, "bytes=10000-39999", 3000);
     f.serve(blob);
     azmi::download_options o;
     o.chunk_size = 10000;
@@ -874,12 +876,7 @@ TEST_CASE("blob_reader: a cut first chunk is fetched again; resumes are bounded"
     fixture f;
     auto blob = std::make_shared<fake_blob>();
     blob->data = data;
-    f.mock->add_rule([](const http_request& r) { return r.headers.get("x-ms-range") == std::string_view("bytes=0-9999"); },
-                     [blob](const http_request& r) {
-                         auto full = blob->serve(r);
-                         return scripted_response::truncated(full.status, full.body, 100, full.headers);
-                     },
-                     1);
+    cut_once(f, blob, "bytes=0-9999", 100);
     f.serve(blob);
     azmi::download_options o;
     o.chunk_size = 10000;
