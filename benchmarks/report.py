@@ -446,7 +446,7 @@ def main():
         lines.append(f"* **azmi**: `benchmarks/bench_download.cpp` (`azmi_bench_download`, Release build): "
                      "`curl_transport` with the test CA, `system_assigned_credential` from `MSI_ENDPOINT`/`MSI_SECRET`, "
                      "`blob_reader::read_to_string` (memory) or `download_to_file` (file). Single stream = "
-                     f"`concurrency 1` with the default 8 MiB ranged GETs one after another; parallel = `concurrency "
+                     f"`concurrency 1` (a 1 MiB first GET, then the rest in one ranged GET); parallel = `concurrency "
                      f"{meta['parallel']}`, `chunk_size {meta['parallel_chunk'] // MIB} MiB`.")
         lines.append("* **curl CLI**: the floor. A token fetched once per scenario, passed in a header file; memory = "
                      "`-o /dev/null` (curl stores nothing, so it does less than the others); single = one GET; "
