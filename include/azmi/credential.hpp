@@ -233,6 +233,7 @@ private:
                 return malformed;  // a well-delivered but wrong answer will not improve by asking again
             }
             error failure = sent ? describe_failure(*sent) : std::move(sent).error();
+            if (!sent) failure.message = "managed identity endpoint: " + failure.message;  // say which server
             const bool retriable = sent ? policy.retriable_status(sent->status) : retry_policy::retriable_failure(failure);
             const auto wait = policy.delay_for(attempt, sent ? &sent->headers : nullptr);
             const auto elapsed = policy.options().now() - started;

@@ -299,6 +299,14 @@ TEST_CASE("credential: transient failures are retried with backoff and Retry-Aft
         CHECK(sleeps[1] >= 800ms);  // doubled
         CHECK(sleeps[1] <= 1300ms);
     }
+    SUBCASE("a connection failure names the identity endpoint") {
+        for (int i = 0; i < 4; ++i) mock->push(scripted_response::fail("GET http://127.0.0.1:8911: Operation timed out", azmi::errc::timeout));
+        system_cred cred(mock, {}, test_options(&sleeps), fake_clock{});
+        auto r = cred.try_get_token(azmi::storage_scope);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == azmi::errc::timeout);
+        CHECK(r.error().message.rfind("managed identity endpoint: ", 0) == 0);
+    }
     SUBCASE("bounded attempts") {
         for (int i = 0; i < 10; ++i) mock->push(500, R"({"error":"server_error"})");
         system_cred cred(mock, {}, test_options(&sleeps), fake_clock{});
