@@ -186,6 +186,15 @@ private:
         return outcome;
     }
 
+    /// A GET of this blob; callers add the range and conditions.
+    storage_request blob_get() const {
+        storage_request spec;
+        spec.method = http_method::get;
+        spec.url = url_;
+        spec.what = "GET " + what_;
+        return spec;
+    }
+
     /// Fetches the first chunk into `first_buffer_`, learning size, ETag and expected MD5.
     result<blob_properties> fetch_first_chunk() {
         const std::uint64_t want_last =
@@ -195,10 +204,7 @@ private:
         bool ranged = true;
         int restarts = 0;
         for (;;) {
-            storage_request spec;
-            spec.method = http_method::get;
-            spec.url = url_;
-            spec.what = "GET " + what_;
+            storage_request spec = blob_get();
             if (ranged) {
                 spec.headers.set("x-ms-range", range_header(range_begin_, want_last));
                 add_checksum_flag(spec.headers);
@@ -393,10 +399,7 @@ private:
         std::uint64_t credited = c.first;  // progress already counted for this chunk
         int resumes = 0;
         for (;;) {
-            storage_request spec;
-            spec.method = http_method::get;
-            spec.url = url_;
-            spec.what = "GET " + what_;
+            storage_request spec = blob_get();
             spec.headers.set("x-ms-range", range_header(pos, c.end - 1));
             spec.headers.set("If-Match", etag_);
             add_checksum_flag(spec.headers);
