@@ -825,50 +825,41 @@ void cut_once(fixture& f, const std::shared_ptr<fake_blob>& blob, std::string ra
 }
 }  // namespace
 
-TEST_CASE("blob_reader: a body cut mid-chunk resumes from the last byte, pinned by If-Match") {
+TEST_CASE("blob_reader: a body cut mid-transfer resumes from the last byte, pinned by If-Match") {
     const std::string data = random_bytes(40000, 3);
-    fixture f;
-    auto blob = std::make_shared<fake_blob>();
-    blob->data = data;
-    // Chunk 2 (bytes 10000-19999) is cut after 3000 bytes once. (Two workers so the rest is
-    // chunked; with one, it would be a single GET — see the single-stream case below.)
-    cut_once(f, blob, "bytes=10000-19999", 3000);
-    f.serve(blob);
-    azmi::download_options o;
-    o.chunk_size = 10000;
-    o.concurrency = 2;
-    temp_dir dir;
-    f.reader().download_to_file("c0n", "blob.bin", dir.path / "r.bin", o);
-    CHECK(read_file(dir.path / "r.bin") == data);
-    const auto r = f.requests();
-    REQUIRE(r.size() == 5);
-    const auto resumed = std::find_if(r.begin(), r.end(), [](const http_request& q) {
-        return q.headers.get("x-ms-range") == std::string_view("bytes=13000-19999");
-    });
-    REQUIRE(resumed != r.end());
-    CHECK(header(*resumed, "If-Match") == blob->etag);
-    CHECK(f.sleeps->recorded().empty());
-}
-
-TEST_CASE("blob_reader: a single stream asks for the rest in one GET and resumes it from the last byte") {
-    const std::string data = random_bytes(40000, 3);
-    fixture f;
-    auto blob = std::make_shared<fake_blob>();
-    blob->data = data;
-    cut_once(f, blob, "bytes=10000-39999", 3000);
-    f.serve(blob);
-    azmi::download_options o;
-    o.chunk_size = 10000;
-    o.concurrency = 1;
-    temp_dir dir;
-    f.reader().download_to_file("c0n", "blob.bin", dir.path / "r.bin", o);
-    CHECK(read_file(dir.path / "r.bin") == data);
-    const auto r = f.requests();
-    REQUIRE(r.size() == 3);
-    CHECK(header(r[0], "x-ms-range") == "bytes=0-9999");
-    CHECK(header(r[1], "x-ms-range") == "bytes=10000-39999");
-    CHECK(header(r[2], "x-ms-range") == "bytes=13000-39999");
-    CHECK(header(r[2], "If-Match") == blob->etag);
+    // Downloads `data` in 10000-byte chunks with `concurrency` workers while the first request
+    // for `cut_range` is cut after 3000 bytes; returns the requests sent.
+    auto download_with_cut = [&data](unsigned concurrency, const std::string& cut_range) {
+        fixture f;
+        auto blob = std::make_shared<fake_blob>();
+        blob->data = data;
+        cut_once(f, blob, cut_range, 3000);
+        f.serve(blob);
+        azmi::download_options o;
+        o.chunk_size = 10000;
+        o.concurrency = concurrency;
+        temp_dir dir;
+        f.reader().download_to_file("c0n", "blob.bin", dir.path / "r.bin", o);
+        CHECK(read_file(dir.path / "r.bin") == data);
+        CHECK(f.sleeps->recorded().empty());  // a resume is not a retry: no backoff
+        for (const auto& q : f.requests())
+            if (q.headers.get("x-ms-range") != std::string_view("bytes=0-9999")) CHECK(header(q, "If-Match") == blob->etag);
+        return f.requests();
+    };
+    SUBCASE("parallel chunks: chunk 2 is resumed at byte 13000") {
+        const auto r = download_with_cut(2, "bytes=10000-19999");
+        REQUIRE(r.size() == 5);
+        CHECK(std::any_of(r.begin(), r.end(), [](const http_request& q) {
+            return q.headers.get("x-ms-range") == std::string_view("bytes=13000-19999");
+        }));
+    }
+    SUBCASE("single stream: the rest is one GET, resumed at byte 13000") {
+        const auto r = download_with_cut(1, "bytes=10000-39999");
+        REQUIRE(r.size() == 3);
+        CHECK(header(r[0], "x-ms-range") == "bytes=0-9999");
+        CHECK(header(r[1], "x-ms-range") == "bytes=10000-39999");
+        CHECK(header(r[2], "x-ms-range") == "bytes=13000-39999");
+    }
 }
 
 TEST_CASE("blob_reader: a cut first chunk is fetched again; resumes are bounded") {
