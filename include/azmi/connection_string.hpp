@@ -14,7 +14,7 @@
 #include <azmi/detail/base64.hpp>
 #include <azmi/detail/secure_wipe.hpp>
 #include <azmi/error.hpp>
-#include <azmi/http.hpp>  // detail::iequals, detail::ascii_lower
+#include <azmi/http.hpp>  // detail::iequals, detail::ascii_lower, detail::trim_http_space
 #include <azmi/url.hpp>
 #include <azmi/version.hpp>
 
@@ -47,13 +47,6 @@ inline constexpr std::string_view development_account_name = "devstoreaccount1";
 inline constexpr std::string_view development_account_key =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 inline constexpr std::string_view development_blob_endpoint = "http://127.0.0.1:10000/devstoreaccount1";
-
-inline std::string_view trim_connection_string_space(std::string_view s) noexcept {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 /// `parts` as "scheme://host[:port][/path]" with trailing slashes removed from the path.
 inline std::string endpoint_from_url(const url_parts& parts) {
@@ -154,7 +147,7 @@ inline result<connection_string> parse_connection_string(std::string_view text) 
     std::size_t index = 0;
     while (!text.empty()) {
         const auto semi = text.find(';');
-        const std::string_view segment = detail::trim_connection_string_space(text.substr(0, semi));
+        const std::string_view segment = detail::trim_http_space(text.substr(0, semi));
         text = semi == std::string_view::npos ? std::string_view{} : text.substr(semi + 1);
         ++index;
         if (segment.empty()) continue;
@@ -163,8 +156,8 @@ inline result<connection_string> parse_connection_string(std::string_view text) 
         if (eq == std::string_view::npos)
             return error(errc::invalid_argument,
                          "connection string: segment " + std::to_string(index) + " has no '=' (expected Key=Value)");
-        const std::string_view name = detail::trim_connection_string_space(segment.substr(0, eq));
-        const std::string_view value = detail::trim_connection_string_space(segment.substr(eq + 1));
+        const std::string_view name = detail::trim_http_space(segment.substr(0, eq));
+        const std::string_view value = detail::trim_http_space(segment.substr(eq + 1));
         setting* match = nullptr;
         for (setting* s : known)
             if (detail::iequals(name, s->name)) match = s;

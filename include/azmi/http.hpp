@@ -37,6 +37,16 @@ inline const char* to_string(http_method method) noexcept {
 namespace detail {
 inline char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+inline bool is_http_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// `value` without leading and trailing spaces, tabs, CRs and LFs: header field values, header
+/// lines and `key=value` settings are all trimmed with this one rule.
+inline std::string_view trim_http_space(std::string_view value) noexcept {
+    while (!value.empty() && is_http_space(value.front())) value.remove_prefix(1);
+    while (!value.empty() && is_http_space(value.back())) value.remove_suffix(1);
+    return value;
+}
+
 /// Case-insensitive ASCII comparison, as HTTP field names require (RFC 9110 §5.1).
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;

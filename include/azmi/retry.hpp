@@ -111,7 +111,7 @@ public:
         }
         if (auto v = headers.get("Retry-After")) {
             if (auto n = parse_count(*v)) return std::chrono::milliseconds(*n * 1000);
-            if (auto when = detail::parse_http_date(trim(*v))) {
+            if (auto when = detail::parse_http_date(detail::trim_http_space(*v))) {
                 if (*when <= wall_now) return std::chrono::milliseconds(0);
                 return std::chrono::duration_cast<std::chrono::milliseconds>(*when - wall_now);
             }
@@ -129,14 +129,9 @@ public:
     }
 
 private:
-    static std::string_view trim(std::string_view v) {
-        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-        return v;
-    }
     /// A non-negative decimal integer (at most 9 digits, so no overflow), else nullopt.
     static std::optional<std::int64_t> parse_count(std::string_view v) {
-        v = trim(v);
+        v = detail::trim_http_space(v);
         if (v.empty() || v.size() > 9) return std::nullopt;
         std::int64_t n = 0;
         for (char c : v) {

@@ -28,15 +28,6 @@ AZMI_BEGIN_NAMESPACE
 
 namespace detail {
 
-inline bool is_http_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/// `value` without leading and trailing whitespace.
-inline std::string_view trim_http_space(std::string_view value) noexcept {
-    while (!value.empty() && is_http_space(value.front())) value.remove_prefix(1);
-    while (!value.empty() && is_http_space(value.back())) value.remove_suffix(1);
-    return value;
-}
-
 /// Trimmed, with each run of inner whitespace folded to one space (CanonicalizedHeaders rule).
 inline std::string fold_http_space(std::string_view value) {
     value = trim_http_space(value);

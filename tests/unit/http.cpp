@@ -43,3 +43,9 @@ TEST_CASE("http: method names and response status classes") {
     r.status = 304;
     CHECK_FALSE(r.ok());
 }
+
+TEST_CASE("http: trim_http_space removes spaces, tabs, CR and LF at both ends only") {
+    CHECK(azmi::detail::trim_http_space(" \t value with  inner space\r\n") == "value with  inner space");
+    CHECK(azmi::detail::trim_http_space("\r\n\t ") == "");
+    CHECK(azmi::detail::trim_http_space("x") == "x");
+}

@@ -249,12 +249,6 @@ public:
     }
 
 private:
-    static std::string_view trim(std::string_view s) noexcept {
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-        return s;
-    }
-
     void header_line(std::string_view line) {
         while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
         if (line.rfind("HTTP/", 0) == 0) {
@@ -281,12 +275,12 @@ private:
         if ((line.front() == ' ' || line.front() == '\t') && !fields_.empty()) {
             // obs-fold continuation (RFC 9112 §5.2): join with a single space.
             fields_.back().second += ' ';
-            fields_.back().second += std::string(trim(line));
+            fields_.back().second += std::string(trim_http_space(line));
             return;
         }
         const auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0) return;
-        fields_.emplace_back(std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+        fields_.emplace_back(std::string(trim_http_space(line.substr(0, colon))), std::string(trim_http_space(line.substr(colon + 1))));
     }
 
     bool body(std::string_view chunk) {
