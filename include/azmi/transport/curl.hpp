@@ -17,9 +17,11 @@
 ///
 /// Requires libcurl 7.58.0 or newer.
 
+#include <azmi/detail/redact.hpp>
 #include <azmi/error.hpp>
 #include <azmi/http.hpp>
 #include <azmi/transport.hpp>
+#include <azmi/url.hpp>
 #include <azmi/version.hpp>
 
 #include <curl/curl.h>
@@ -142,57 +144,28 @@ private:
     curl_share_ptr handle_;
 };
 
-/// Where a request goes, for messages and the pool: scheme, host and port only. The path and query
-/// never appear in a message (a SAS `sig` lives in the query).
-struct curl_target {
-    std::string scheme;
-    std::string host;
-    std::string port;
-
-    std::string origin() const { return scheme + "://" + host + ":" + port; }
-};
-
-/// Splits the authority out of an absolute http(s) URL; libcurl does the full parsing later.
-inline result<curl_target> parse_curl_target(std::string_view url) {
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos)
-        return error(errc::invalid_argument, "request URL is not absolute: expected http:// or https://");
-    curl_target out;
-    for (char c : url.substr(0, scheme_end)) out.scheme += ascii_lower(c);
-    if (out.scheme != "http" && out.scheme != "https")
-        return error(errc::invalid_argument, "request URL scheme must be http or https, got '" + out.scheme + "'");
-    std::string_view authority = url.substr(scheme_end + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    // Credentials in a URL would be sent as Basic auth and could leak into messages: refuse them.
-    if (authority.find('@') != std::string_view::npos)
-        return error(errc::invalid_argument, "request URL must not contain user information ('@')");
-    std::string_view host = authority;
-    std::string_view port;
-    const auto bracket = authority.rfind(']');
-    const auto colon = authority.rfind(':');
-    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
+/// A request URL, parsed by `azmi::parse_url` so the transport refuses exactly the URLs the
+/// rest of azmi refuses (no userinfo, no fragment, no control characters, a valid host and port).
+inline result<url_parts> parse_request_url(std::string_view url) {
+    auto parts = parse_url(url);
+    if (!parts) {
+        error e = std::move(parts).error();
+        e.message = "request " + e.message;
+        return e;
     }
-    if (host.empty()) return error(errc::invalid_argument, "request URL has an empty host");
-    for (char c : host) out.host += ascii_lower(c);
-    out.port = port.empty() ? (out.scheme == "https" ? "443" : "80") : std::string(port);
-    return out;
+    return parts;
+}
+
+/// "scheme://host:port", always with the port: what messages name and what the pool keys on.
+/// Never the path or query (a SAS `sig` lives in the query).
+inline std::string origin_with_port(const url_parts& url) {
+    return url.scheme + "://" + url.host + ":" + std::to_string(url.port);
 }
 
 /// RFC 9110 `tchar`: what a header name may consist of.
 inline bool is_token_char(char c) noexcept {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-/// Replaces every occurrence of `secret` in `text` with "[redacted]".
-inline void redact(std::string& text, std::string_view secret) {
-    if (secret.empty()) return;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-        text.replace(at, secret.size(), "[redacted]");
-        at += 10;
-    }
 }
 
 /// The state of one exchange, filled by libcurl's header and write callbacks.
@@ -378,9 +351,10 @@ public:
 
 protected:
     result<http_response> do_send(const http_request& request, body_sink* sink) override {
-        auto target = detail::parse_curl_target(request.url);
+        auto target = detail::parse_request_url(request.url);
         if (!target) return std::move(target).error();
-        const std::string where = std::string(to_string(request.method)) + " " + target->origin();
+        const std::string origin = detail::origin_with_port(*target);
+        const std::string where = std::string(to_string(request.method)) + " " + origin;
         if (init_code_ != CURLE_OK)
             return error(errc::transport, where + ": curl_global_init failed: " + curl_easy_strerror(init_code_));
 
@@ -390,7 +364,7 @@ protected:
         // Everything libcurl points into lives longer than the lease, whose release resets the handle.
         detail::curl_exchange exchange(sink, options_.error_body_limit);
         char error_text[CURL_ERROR_SIZE] = {};
-        const std::string pool_key = target->origin() + (request.bypass_proxy ? " direct" : " env-proxy");
+        const std::string pool_key = origin + (request.bypass_proxy ? " direct" : " env-proxy");
         lease handle(*this, pool_key);
         if (!handle.get()) return error(errc::transport, where + ": curl_easy_init failed (out of memory)");
 
@@ -573,16 +547,16 @@ private:
         return rc;
     }
 
-    error make_error(CURLcode code, const http_request& request, const detail::curl_target& target,
+    error make_error(CURLcode code, const http_request& request, const url_parts& target,
                      const std::string& where, const detail::curl_exchange& exchange, curl_off_t content_length,
                      const char* error_text) const {
         std::string text = error_text[0] != '\0' ? std::string(error_text) : std::string(curl_easy_strerror(code));
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
         // libcurl's texts name hosts and ports, not URLs or headers; scrub anyway, in case one ever does.
         const auto query = request.url.find('?');
-        if (query != std::string::npos) detail::redact(text, std::string_view(request.url).substr(query + 1));
+        if (query != std::string::npos) text = detail::scrub_secrets(std::move(text), {std::string_view(request.url).substr(query + 1)});
         for (const auto& field : request.headers)
-            if (field.second.size() >= 8) detail::redact(text, field.second);
+            if (field.second.size() >= 8) text = detail::scrub_secrets(std::move(text), {field.second});
 
         const std::string curl_part = " (curl error " + std::to_string(static_cast<int>(code)) + ": " + curl_easy_strerror(code) + ")";
         errc kind = detail::curl_errc(code);
