@@ -35,22 +35,26 @@ inline azmi::curl_transport_options test_transport_options() {
     return options;
 }
 
-/// Managed identity options with quick retries (50 ms, doubling, at most 3, within 10 s); the
-/// defaults (0.5 s and up) would make each fault test take several seconds.
+/// Quick retries (50 ms, doubling up to 400 ms, within 10 s) on top of `retry`'s own statuses
+/// and attempt count; the defaults (0.5 s and up) would make each fault test take seconds.
+inline azmi::retry_options fast(azmi::retry_options retry) {
+    retry.initial_delay = std::chrono::milliseconds(50);
+    retry.max_delay = std::chrono::milliseconds(400);
+    retry.max_total_time = std::chrono::milliseconds(10000);
+    return retry;
+}
+
+/// Managed identity options with quick retries (at most 3, as by default).
 inline azmi::managed_identity_options fast_identity_options() {
     azmi::managed_identity_options options;
-    options.retry.initial_delay = std::chrono::milliseconds(50);
-    options.retry.max_delay = std::chrono::milliseconds(400);
-    options.retry.max_total_time = std::chrono::milliseconds(10000);
+    options.retry = fast(options.retry);
     return options;
 }
 
 /// Storage retries bounded the same way.
 inline azmi::blob_reader_options fast_reader_options() {
     azmi::blob_reader_options options;
-    options.retry.initial_delay = std::chrono::milliseconds(50);
-    options.retry.max_delay = std::chrono::milliseconds(400);
-    options.retry.max_total_time = std::chrono::milliseconds(10000);
+    options.retry = fast(options.retry);
     return options;
 }
 
