@@ -235,14 +235,11 @@ private:
             error failure = sent ? describe_failure(*sent) : std::move(sent).error();
             if (!sent) failure.message = "managed identity endpoint: " + failure.message;  // say which server
             const bool retriable = sent ? policy.retriable_status(sent->status) : retry_policy::retriable_failure(failure);
-            const auto wait = policy.delay_for(attempt, sent ? &sent->headers : nullptr);
-            const auto elapsed = policy.options().now() - started;
-            if (!retriable || attempt >= policy.options().max_retries ||
-                elapsed + wait > policy.options().max_total_time) {
+            if (!retriable ||
+                !policy.wait_before_retry(attempt, started, policy.delay_for(attempt, sent ? &sent->headers : nullptr))) {
                 if (attempt > 0) failure.message += " (after " + std::to_string(attempt + 1) + " attempts)";
                 return failure;
             }
-            policy.options().sleep(wait);
         }
     }
 

@@ -119,6 +119,17 @@ public:
         return std::nullopt;
     }
 
+    /// Waits `delay` before retry number `retry` (0 for the first) of an operation that started at
+    /// `started`, when both bounds allow it: at most `max_retries` retries, and the wait ending
+    /// within `max_total_time`. Returns false, without waiting, when they do not.
+    bool wait_before_retry(int retry, std::chrono::steady_clock::time_point started,
+                           std::chrono::milliseconds delay) const {
+        if (retry >= options_.max_retries) return false;
+        if (options_.now() - started + delay > options_.max_total_time) return false;
+        if (delay.count() > 0 && options_.sleep) options_.sleep(delay);
+        return true;
+    }
+
     /// The wait before retry number `retry` after `response`: the server's wish when allowed and
     /// present, else the backoff.
     std::chrono::milliseconds delay_for(int retry, const header_map* response_headers) const {

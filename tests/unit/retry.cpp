@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>  // durations, system_clock
+#include <memory>  // shared_ptr
+#include <vector>  // vector
 
 using namespace std::chrono_literals;
 using azmi::header_map;
@@ -91,4 +93,29 @@ TEST_CASE("retry: the status set is configurable") {
     const retry_policy policy(o);
     CHECK(policy.retriable_status(503));
     CHECK_FALSE(policy.retriable_status(500));
+}
+
+TEST_CASE("retry: wait_before_retry sleeps only within the attempt and time bounds") {
+    std::vector<std::chrono::milliseconds> slept;
+    auto clock = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::time_point{});
+    retry_options o;
+    o.max_retries = 2;
+    o.max_total_time = 10s;
+    o.sleep = [&slept, clock](std::chrono::milliseconds d) {
+        slept.push_back(d);
+        *clock += d;
+    };
+    o.now = [clock] { return *clock; };
+    const retry_policy policy(o);
+    const auto started = *clock;
+    CHECK(policy.wait_before_retry(0, started, 3s));
+    CHECK(policy.wait_before_retry(1, started, 0ms));  // allowed, but nothing to wait for
+    CHECK_FALSE(policy.wait_before_retry(2, started, 1ms));  // third retry: over max_retries
+    REQUIRE(slept.size() == 1);
+    CHECK(slept[0] == 3s);
+    // 3 s spent: a 7 s wait ends exactly at the bound and is allowed; 7001 ms is not.
+    CHECK_FALSE(policy.wait_before_retry(1, started, 7001ms));
+    CHECK(slept.size() == 1);
+    CHECK(policy.wait_before_retry(1, started, 7s));
+    CHECK(slept.size() == 2);
 }

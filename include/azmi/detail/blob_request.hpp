@@ -301,7 +301,10 @@ public:
                 const std::uint64_t got = counter.count();
                 if (delivered != nullptr) *delivered = got;
                 if (got == 0 && retry_policy::retriable_failure(e)) {
-                    if (wait_before_retry(retries, start, retry_.delay_for(retries, nullptr))) continue;
+                    if (retry_.wait_before_retry(retries, start, retry_.delay_for(retries, nullptr))) {
+                        ++retries;
+                        continue;
+                    }
                     if (retries > 0) e.message += " (gave up after " + std::to_string(retries) + " retries)";
                 }
                 return e;
@@ -326,7 +329,10 @@ public:
                 return e;
             }
             if (retry_.retriable_status(response.status)) {
-                if (wait_before_retry(retries, start, retry_.delay_for(retries, &response.headers))) continue;
+                if (retry_.wait_before_retry(retries, start, retry_.delay_for(retries, &response.headers))) {
+                    ++retries;
+                    continue;
+                }
                 if (retries > 0) e.message += " (gave up after " + std::to_string(retries) + " retries)";
             }
             return e;
@@ -334,17 +340,6 @@ public:
     }
 
 private:
-    /// Sleeps `delay` and counts the retry when both bounds allow another attempt.
-    bool wait_before_retry(int& retries, std::chrono::steady_clock::time_point start,
-                           std::chrono::milliseconds delay) const {
-        const auto& o = retry_.options();
-        if (retries >= o.max_retries) return false;
-        if (o.now() - start + delay > o.max_total_time) return false;
-        if (delay.count() > 0 && o.sleep) o.sleep(delay);
-        ++retries;
-        return true;
-    }
-
     blob_endpoint endpoint_;
     storage_auth auth_;
     std::shared_ptr<transport> transport_;
