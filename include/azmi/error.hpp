@@ -41,27 +41,7 @@ enum class errc {
 };
 
 /// The stable lowercase name of an `errc`, e.g. "blob_not_found".
-inline const char* to_string(errc code) noexcept {
-    switch (code) {
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::not_configured: return "not_configured";
-    case errc::transport: return "transport";
-    case errc::timeout: return "timeout";
-    case errc::truncated: return "truncated";
-    case errc::http_status: return "http_status";
-    case errc::authentication: return "authentication";
-    case errc::authorization: return "authorization";
-    case errc::blob_not_found: return "blob_not_found";
-    case errc::container_not_found: return "container_not_found";
-    case errc::condition_not_met: return "condition_not_met";
-    case errc::invalid_range: return "invalid_range";
-    case errc::malformed_response: return "malformed_response";
-    case errc::integrity: return "integrity";
-    case errc::io: return "io";
-    case errc::cancelled: return "cancelled";
-    }
-    return "unknown";
-}
+const char* to_string(errc code) noexcept;
 
 /// One failure, with everything needed to act on it or report it. Contains no secrets.
 struct error {
@@ -85,37 +65,10 @@ struct error {
 
     /// True when the same request may succeed if sent again later: connection failures, timeouts,
     /// truncated bodies and HTTP 408, 429, 500, 502, 503, 504. Never for auth, 404, 412 or 416.
-    bool retriable() const noexcept {
-        switch (code) {
-        case errc::transport:
-        case errc::timeout:
-        case errc::truncated: return true;
-        case errc::http_status:
-        case errc::malformed_response:
-            return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
-                   status == 504;
-        default: return false;
-        }
-    }
+    bool retriable() const noexcept;
 
     /// One line: "azmi: blob_not_found: <message> [HTTP 404, BlobNotFound, request id …, client request id …]".
-    std::string to_string() const {
-        std::string out = "azmi: ";
-        out += azmi::to_string(code);
-        out += ": ";
-        out += message;
-        std::string details;
-        auto append = [&details](const std::string& part) {
-            if (!details.empty()) details += ", ";
-            details += part;
-        };
-        if (status != 0) append("HTTP " + std::to_string(status));
-        if (!error_code.empty()) append(error_code);
-        if (!request_id.empty()) append("request id " + request_id);
-        if (!client_request_id.empty()) append("client request id " + client_request_id);
-        if (!details.empty()) out += " [" + details + "]";
-        return out;
-    }
+    std::string to_string() const;
 };
 
 /// Thrown by the throwing API (`get_token`, `read`, …); carries the same `error` as `result`.
@@ -204,3 +157,7 @@ private:
 };
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/error.ipp>
+#endif

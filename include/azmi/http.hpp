@@ -8,7 +8,6 @@
 
 #include <azmi/version.hpp>
 
-#include <algorithm>    // find_if, remove_if
 #include <cstddef>      // size_t
 #include <initializer_list>  // initializer_list
 #include <optional>     // optional
@@ -23,16 +22,7 @@ AZMI_BEGIN_NAMESPACE
 enum class http_method { get, head, post, put, delete_ };
 
 /// "GET", "HEAD", …
-inline const char* to_string(http_method method) noexcept {
-    switch (method) {
-    case http_method::get: return "GET";
-    case http_method::head: return "HEAD";
-    case http_method::post: return "POST";
-    case http_method::put: return "PUT";
-    case http_method::delete_: return "DELETE";
-    }
-    return "GET";
-}
+const char* to_string(http_method method) noexcept;
 
 namespace detail {
 inline char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -65,50 +55,24 @@ public:
     using const_iterator = std::vector<field>::const_iterator;
 
     header_map() = default;
-    header_map(std::initializer_list<field> fields) {
-        for (const auto& f : fields) add(f.first, f.second);
-    }
+    header_map(std::initializer_list<field> fields);
 
     /// Sets `name` to `value`, replacing every earlier field with that name.
-    void set(std::string_view name, std::string value) {
-        auto it = find(name);
-        if (it == fields_.end()) {
-            fields_.emplace_back(std::string(name), std::move(value));
-            return;
-        }
-        it->second = std::move(value);
-        const auto first = it - fields_.begin();
-        fields_.erase(std::remove_if(fields_.begin() + first + 1, fields_.end(),
-                                     [name](const field& f) { return detail::iequals(f.first, name); }),
-                      fields_.end());
-    }
+    void set(std::string_view name, std::string value);
 
     /// Appends a field, keeping any earlier ones with the same name.
     void add(std::string_view name, std::string value) { fields_.emplace_back(std::string(name), std::move(value)); }
 
     /// The first value of `name`, or nothing.
-    std::optional<std::string_view> get(std::string_view name) const {
-        auto it = find(name);
-        if (it == fields_.end()) return std::nullopt;
-        return std::string_view(it->second);
-    }
+    std::optional<std::string_view> get(std::string_view name) const;
 
     /// The first value of `name`, or `fallback`.
-    std::string_view value_or(std::string_view name, std::string_view fallback) const {
-        auto it = find(name);
-        return it == fields_.end() ? fallback : std::string_view(it->second);
-    }
+    std::string_view value_or(std::string_view name, std::string_view fallback) const;
 
     bool contains(std::string_view name) const { return find(name) != fields_.end(); }
 
     /// Removes every field called `name`; returns how many there were.
-    std::size_t erase(std::string_view name) {
-        const auto before = fields_.size();
-        fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                                     [name](const field& f) { return detail::iequals(f.first, name); }),
-                      fields_.end());
-        return before - fields_.size();
-    }
+    std::size_t erase(std::string_view name);
 
     void clear() noexcept { fields_.clear(); }
     std::size_t size() const noexcept { return fields_.size(); }
@@ -117,14 +81,8 @@ public:
     const_iterator end() const noexcept { return fields_.end(); }
 
 private:
-    std::vector<field>::const_iterator find(std::string_view name) const {
-        return std::find_if(fields_.begin(), fields_.end(),
-                            [name](const field& f) { return detail::iequals(f.first, name); });
-    }
-    std::vector<field>::iterator find(std::string_view name) {
-        return std::find_if(fields_.begin(), fields_.end(),
-                            [name](const field& f) { return detail::iequals(f.first, name); });
-    }
+    std::vector<field>::const_iterator find(std::string_view name) const;
+    std::vector<field>::iterator find(std::string_view name);
 
     std::vector<field> fields_;
 };
@@ -151,3 +109,7 @@ struct http_response {
 };
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/http.ipp>
+#endif
