@@ -13,21 +13,17 @@
 ///     auto sas = azmi::storage_auth::sas("sv=2024-08-04&sr=c&sp=rl&sig=...");
 ///     auto pub = azmi::storage_auth::anonymous();
 
-#include <azmi/detail/secure_wipe.hpp>
+#include <azmi/detail/redact.hpp>  // redact_sas, scrub_secrets: what callers scrub messages with
 #include <azmi/error.hpp>
 #include <azmi/shared_key_credential.hpp>
 #include <azmi/token_credential.hpp>
-#include <azmi/detail/redact.hpp>
 #include <azmi/version.hpp>
 
-#include <cstddef>      // size_t
-#include <memory>       // shared_ptr, make_shared
+#include <memory>       // shared_ptr
 #include <string>       // string
 #include <string_view>  // string_view
-#include <utility>      // move
 
 AZMI_BEGIN_NAMESPACE
-
 
 /// How requests are authorized. Cheap to copy (shares the credential).
 class storage_auth {
@@ -49,27 +45,13 @@ public:
     /// Bearer tokens from `credential` for `scope` (default `storage_scope`). A token is fetched
     /// per request (credentials cache them) and, when the service rejects it, invalidated and
     /// fetched once more. Tokens are only ever sent over https, or http to a loopback host.
-    static storage_auth bearer(std::shared_ptr<token_credential> credential, std::string scope = std::string(storage_scope)) {
-        storage_auth a;
-        a.kind_ = kind::bearer;
-        a.token_credential_ = std::move(credential);
-        a.scope_ = std::move(scope);
-        return a;
-    }
+    static storage_auth bearer(std::shared_ptr<token_credential> credential,
+                               std::string scope = std::string(storage_scope));
 
     /// Shared Key signing with `credential`; each request is signed after all its headers are set.
-    static storage_auth shared_key(shared_key_credential credential) {
-        storage_auth a;
-        a.kind_ = kind::shared_key;
-        a.shared_key_ = std::make_shared<const shared_key_credential>(std::move(credential));
-        return a;
-    }
+    static storage_auth shared_key(shared_key_credential credential);
     /// Shared Key signing with `account` and its base64 `key` (e.g. Azurite's well-known key).
-    static result<storage_auth> try_shared_key(std::string_view account, std::string_view key_base64) {
-        auto credential = shared_key_credential::create(account, key_base64);
-        if (!credential) return std::move(credential).error();
-        return shared_key(std::move(*credential));
-    }
+    static result<storage_auth> try_shared_key(std::string_view account, std::string_view key_base64);
     /// Throwing twin of `try_shared_key`.
     static storage_auth shared_key(std::string_view account, std::string_view key_base64) {
         return try_shared_key(account, key_base64).value();
@@ -77,25 +59,7 @@ public:
 
     /// A SAS token ("sv=…&sig=…", a leading '?' is dropped), appended to every request's query;
     /// no `Authorization` header is sent. The token is kept out of every message.
-    static result<storage_auth> try_sas(std::string_view token) {
-        if (!token.empty() && token.front() == '?') token.remove_prefix(1);
-        if (token.empty()) return error(errc::invalid_argument, "SAS token is empty");
-        for (char c : token) {
-            const auto u = static_cast<unsigned char>(c);
-            if (u <= 0x20 || u == 0x7F || c == '#')
-                return error(errc::invalid_argument,
-                             "SAS token must be a URL query: no whitespace, control characters or '#'");
-        }
-        if (token.find("sig=") == std::string_view::npos)
-            return error(errc::invalid_argument, "SAS token has no 'sig=' parameter");
-        storage_auth a;
-        a.kind_ = kind::sas;
-        a.sas_ = std::shared_ptr<const std::string>(new std::string(token), [](const std::string* s) {
-            detail::secure_wipe(*const_cast<std::string*>(s));
-            delete s;
-        });
-        return a;
-    }
+    static result<storage_auth> try_sas(std::string_view token);
     /// Throwing twin of `try_sas`.
     static storage_auth sas(std::string_view token) { return try_sas(token).value(); }
 
@@ -110,15 +74,7 @@ public:
     const std::string& sas_token() const noexcept { return sas_ ? *sas_ : empty(); }
     /// For `sas`: the value of its `sig` parameter (as written in the token), to scrub from
     /// messages; empty otherwise.
-    std::string_view sas_signature() const noexcept {
-        const std::string_view token = sas_token();
-        for (std::size_t at = token.find("sig="); at != std::string_view::npos; at = token.find("sig=", at + 1)) {
-            if (at != 0 && token[at - 1] != '&') continue;
-            const std::string_view rest = token.substr(at + 4);
-            return rest.substr(0, rest.find('&'));
-        }
-        return {};
-    }
+    std::string_view sas_signature() const noexcept;
 
 private:
     static const std::string& empty() noexcept {
@@ -134,3 +90,7 @@ private:
 };
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/storage_auth.ipp>
+#endif

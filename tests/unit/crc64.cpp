@@ -108,8 +108,12 @@ TEST_CASE("crc64: seeding with a previous value continues the stream; reset star
     CHECK(crc.base64() == "iJh5CoYUi64=");
 }
 
+// The tables live in impl/crc64.ipp: visible here in header-only mode only (in separate
+// compilation they are internal to the compiled library).
+#if AZMI_HEADER_ONLY
 TEST_CASE("crc64: tables are compile-time constants") {
     static_assert(azmi::detail::crc64_tables.table[0][0] == 0, "table[0][0]");
     static_assert(azmi::detail::crc64_tables.table[0][128] == azmi::detail::crc64_polynomial, "reflected top bit");
     CHECK(azmi::detail::crc64_tables.table[0][1] != 0);
 }
+#endif
