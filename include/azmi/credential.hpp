@@ -16,9 +16,6 @@
 ///     azmi::access_token t = credential.get_token(azmi::storage_scope);
 
 #include <azmi/access_token.hpp>
-#include <azmi/detail/json.hpp>
-#include <azmi/detail/redact.hpp>
-#include <azmi/detail/secure_wipe.hpp>
 #include <azmi/error.hpp>
 #include <azmi/http.hpp>
 #include <azmi/retry.hpp>
@@ -28,15 +25,12 @@
 #include <azmi/url.hpp>
 #include <azmi/version.hpp>
 
-#include <algorithm>    // min, max
 #include <chrono>       // durations
-#include <cstdint>      // int64_t
-#include <optional>     // optional
-#include <type_traits>  // is_same_v
-#include <cstdlib>      // getenv
 #include <memory>       // shared_ptr
+#include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
+#include <type_traits>  // is_same_v
 #include <utility>      // move
 
 AZMI_BEGIN_NAMESPACE
@@ -76,15 +70,8 @@ struct managed_identity_options {
     /// Share one cache between credentials (tokens are keyed by identity and resource).
     std::shared_ptr<token_cache> cache;
 
-    static retry_options default_retry() {
-        retry_options r;
-        r.max_retries = 3;
-        r.initial_delay = std::chrono::milliseconds(500);
-        r.max_delay = std::chrono::milliseconds(8000);
-        r.max_total_time = std::chrono::milliseconds(30000);
-        r.retry_statuses = {404, 408, 410, 429, 500, 502, 503, 504};
-        return r;
-    }
+    /// The `retry` default described above.
+    static retry_options default_retry();
 };
 
 namespace detail {
@@ -100,24 +87,50 @@ inline std::string_view scope_to_resource(std::string_view scope) noexcept {
     return scope;
 }
 
-inline std::string env_or(const std::string& given, const char* name) {
-    if (!given.empty()) return given;
-    const char* value = std::getenv(name);
-    return value != nullptr ? std::string(value) : std::string();
-}
+/// `given` when not empty, else the environment variable `name` (empty when unset).
+std::string env_or(const std::string& given, const char* name);
 
 /// Loopback, link-local (169.254/16, where IMDS lives) or RFC 1918 private IPv4, or localhost.
-inline bool is_local_host(const url_parts& url) {
-    if (url.is_loopback()) return true;
-    const std::string& h = url.host;
-    if (h.find_first_not_of("0123456789.") != std::string::npos) return false;
-    if (h.rfind("10.", 0) == 0 || h.rfind("192.168.", 0) == 0 || h.rfind("169.254.", 0) == 0) return true;
-    if (h.rfind("172.", 0) == 0) {
-        const int second = std::atoi(h.c_str() + 4);
-        return second >= 16 && second <= 31;
-    }
-    return false;
-}
+bool is_local_host(const url_parts& url);
+
+/// What a managed identity credential does apart from caching, independent of its template
+/// arguments: reads its configuration (and the environment), builds the token request, sends it
+/// with retries, parses the answer and describes failures. Owns the secret and wipes it.
+class managed_identity_client {
+public:
+    /// `user_client_id` is null for the system-assigned identity, else the user-assigned
+    /// identity's client id. Unset options are read from the environment now.
+    managed_identity_client(std::shared_ptr<transport> http, managed_identity_options options,
+                            const std::string* user_client_id);
+    ~managed_identity_client();
+
+    managed_identity_client(const managed_identity_client&) = delete;
+    managed_identity_client& operator=(const managed_identity_client&) = delete;
+
+    /// One token fetch for `resource` with bounded retries; `clock` gives the request time the
+    /// token's lifetime counts from. Runs without locks and changes nothing, so several
+    /// resources may be fetched at once.
+    result<access_token> fetch(std::string_view resource, token_clock_ref clock) const;
+
+    /// The cache key part naming the identity ("system" or "client:<id>").
+    const std::string& identity_key() const noexcept { return identity_key_; }
+    const std::string& client_id() const noexcept { return client_id_; }
+    const std::string& endpoint() const noexcept { return options_.endpoint; }
+    /// `managed_identity_options::cache` as given.
+    const std::shared_ptr<token_cache>& shared_cache() const noexcept { return options_.cache; }
+
+private:
+    std::optional<error> check_configuration(const std::string* user_client_id) const;
+    http_request build_request(std::string_view resource) const;
+    error describe_failure(const http_response& response) const;
+
+    std::shared_ptr<transport> http_;
+    managed_identity_options options_;
+    retry_policy retry_;
+    std::string client_id_;
+    std::string identity_key_;
+    std::optional<error> init_error_;
+};
 
 }  // namespace detail
 
@@ -135,27 +148,13 @@ public:
     /// by `try_get_token` (errc::not_configured), so construction never fails.
     basic_managed_identity_credential(std::shared_ptr<transport> http, Identity identity = Identity{},
                                       managed_identity_options options = {}, Clock clock = Clock{})
-        : http_(std::move(http)), identity_(std::move(identity)), options_(std::move(options)) {
-        options_.endpoint = detail::env_or(options_.endpoint, "MSI_ENDPOINT");
-        options_.secret = detail::env_or(options_.secret, "MSI_SECRET");
-        if constexpr (std::is_same_v<Identity, system_assigned>) {
-            options_.system_client_id = detail::env_or(options_.system_client_id, "DEFAULT_IDENTITY_CLIENT_ID");
-            client_id_ = options_.system_client_id;
-            identity_key_ = "system";
-        } else {
-            client_id_ = identity_.client_id;
-            identity_key_ = "client:" + identity_.client_id;
-        }
-        init_error_ = check_configuration();
-        retry_ = retry_policy(options_.retry);
+        : client_(std::move(http), std::move(options), user_client_id(identity)) {
         if constexpr (std::is_same_v<Clock, coarse_clock>) {
-            cache_ = options_.cache ? options_.cache : std::make_shared<cache_type>(std::move(clock));
+            cache_ = client_.shared_cache() ? client_.shared_cache() : std::make_shared<cache_type>(std::move(clock));
         } else {
             cache_ = std::make_shared<cache_type>(std::move(clock));
         }
     }
-
-    ~basic_managed_identity_credential() override { detail::secure_wipe(options_.secret); }
 
     basic_managed_identity_credential(const basic_managed_identity_credential&) = delete;
     basic_managed_identity_credential& operator=(const basic_managed_identity_credential&) = delete;
@@ -163,131 +162,30 @@ public:
     /// A token for `scope` from the cache, fetching one when needed. Never throws.
     result<access_token> try_get_token(std::string_view scope) override {
         const std::string_view resource = detail::scope_to_resource(scope);
-        return cache_->get(identity_key_, resource, [this, resource] { return fetch(resource); });
+        return cache_->get(client_.identity_key(), resource,
+                           [this, resource] { return client_.fetch(resource, detail::token_clock_ref::of(cache_->clock())); });
     }
 
     void invalidate(std::string_view scope, const access_token& rejected) override {
-        cache_->invalidate(identity_key_, detail::scope_to_resource(scope), rejected);
+        cache_->invalidate(client_.identity_key(), detail::scope_to_resource(scope), rejected);
     }
 
     /// The client id sent as `clientid` (empty for a system identity outside Azure ML).
-    const std::string& client_id() const noexcept { return client_id_; }
+    const std::string& client_id() const noexcept { return client_.client_id(); }
     /// The token endpoint in use (not secret).
-    const std::string& endpoint() const noexcept { return options_.endpoint; }
+    const std::string& endpoint() const noexcept { return client_.endpoint(); }
 
 private:
-    std::optional<error> check_configuration() const {
-        if (options_.endpoint.empty() || options_.secret.empty()) {
-            std::string missing = options_.endpoint.empty() ? "MSI_ENDPOINT" : "";
-            if (options_.secret.empty()) missing += missing.empty() ? "MSI_SECRET" : " and MSI_SECRET";
-            return error(errc::not_configured,
-                         "managed identity endpoint not configured: " + missing +
-                             " not set (an Azure ML online endpoint sets MSI_ENDPOINT and MSI_SECRET; elsewhere pass "
-                             "managed_identity_options::endpoint and ::secret)");
-        }
-        auto parsed = parse_url(options_.endpoint);
-        if (!parsed) return error(errc::not_configured, "MSI_ENDPOINT is not a usable URL: " + parsed.error().message);
-        if (options_.require_local_endpoint && !detail::is_local_host(*parsed))
-            return error(errc::not_configured, "MSI_ENDPOINT host " + parsed->host +
-                                                   " is not loopback, link-local or private, and "
-                                                   "require_local_endpoint is set");
+    static const std::string* user_client_id(const Identity& identity) noexcept {
         if constexpr (std::is_same_v<Identity, user_assigned_client_id>) {
-            if (identity_.client_id.empty())
-                return error(errc::invalid_argument, "user-assigned identity needs a non-empty client id");
-        }
-        return std::nullopt;
-    }
-
-    http_request build_request(std::string_view resource) const {
-        http_request request;
-        request.method = http_method::get;
-        request.url = options_.endpoint;
-        append_query(request.url, "api-version", "2017-09-01");
-        append_query(request.url, "resource", resource);
-        if (!client_id_.empty()) append_query(request.url, "clientid", client_id_);
-        request.headers.set("secret", options_.secret);
-        request.headers.set("Metadata", "true");
-        request.headers.set("Accept", "application/json");
-        request.headers.set("User-Agent", std::string("azmi/") + version_string);
-        request.bypass_proxy = true;  // the secret goes to the endpoint and nowhere else
-        return request;
-    }
-
-    /// One token fetch with bounded retries. Runs without locks; several resources may be
-    /// fetched concurrently, so everything here is local.
-    result<access_token> fetch(std::string_view resource) const {
-        if (init_error_) return *init_error_;
-        if (resource.empty() || resource.find_first_of(" \t\r\n") != std::string_view::npos)
-            return error(errc::invalid_argument, "token scope must be a non-empty resource URI without whitespace");
-        const http_request request = build_request(resource);
-        const retry_policy& policy = retry_;
-        const auto started = policy.options().now();
-        for (int attempt = 0;; ++attempt) {
-            const auto request_time = cache_->clock().now();
-            auto sent = http_->send(request);
-            if (sent && sent->status == 200) {
-                auto parsed = detail::parse_token_response(sent->body, request_time);
-                if (parsed) return make_token(std::move(*parsed), request_time);
-                error malformed = std::move(parsed).error();
-                malformed.status = 200;
-                return malformed;  // a well-delivered but wrong answer will not improve by asking again
-            }
-            error failure = sent ? describe_failure(*sent) : std::move(sent).error();
-            if (!sent) failure.message = "managed identity endpoint: " + failure.message;  // say which server
-            const bool retriable = sent ? policy.retriable_status(sent->status) : retry_policy::retriable_failure(failure);
-            if (!retriable ||
-                !policy.wait_before_retry(attempt, started, policy.delay_for(attempt, sent ? &sent->headers : nullptr))) {
-                if (attempt > 0) failure.message += " (after " + std::to_string(attempt + 1) + " attempts)";
-                return failure;
-            }
-        }
-    }
-
-    /// The error for a non-200 answer: status, the endpoint's own error code and text (with our
-    /// secret scrubbed out, in case the endpoint echoes it), request id and Retry-After.
-    error describe_failure(const http_response& response) const {
-        const bool refused = response.status == 401 || response.status == 403;
-        error e(refused ? errc::authentication : errc::http_status, "", response.status);
-        std::string what = (response.status >= 300 && response.status < 400)
-                               ? "identity endpoint answered with a redirect, which azmi does not follow"
-                               : "identity endpoint answered HTTP " + std::to_string(response.status);
-        if (auto body = detail::parse_endpoint_error(response.body)) {
-            e.error_code = detail::scrub_secrets(body->code.substr(0, 100), {options_.secret});
-            if (!body->description.empty()) what += ": " + detail::scrub_secrets(body->description.substr(0, 300), {options_.secret});
-        }
-        if (refused) what += " (check MSI_SECRET and that the identity exists)";
-        e.message = std::move(what);
-        if (auto wait = retry_policy::server_delay(response.headers)) e.retry_after = *wait;
-        if (auto id = response.headers.get("x-ms-request-id")) e.request_id = std::string(*id);
-        return e;
-    }
-
-    /// Decides when the cache should start refreshing: `refresh_in` when the endpoint sent it;
-    /// half-life for tokens living 2 h or more; otherwise `refresh_margin` before expiry, or
-    /// half-life for tokens too short for that margin.
-    access_token make_token(detail::token_response parsed, access_token::time_point request_time) const {
-        const auto lifetime = parsed.expires_on - request_time;
-        access_token::time_point refresh_at;
-        if (parsed.refresh_at) {
-            refresh_at = *parsed.refresh_at;
-        } else if (lifetime >= std::chrono::hours(2)) {
-            refresh_at = request_time + lifetime / 2;
+            return &identity.client_id;
         } else {
-            refresh_at = std::max(parsed.expires_on - options_.refresh_margin, request_time + lifetime / 2);
+            (void)identity;
+            return nullptr;
         }
-        refresh_at = std::min(refresh_at, parsed.expires_on);
-        access_token token(parsed.access_token, parsed.expires_on, refresh_at);
-        detail::secure_wipe(parsed.access_token);
-        return token;
     }
 
-    std::shared_ptr<transport> http_;
-    Identity identity_;
-    managed_identity_options options_;
-    retry_policy retry_;
-    std::string client_id_;
-    std::string identity_key_;
-    std::optional<error> init_error_;
+    detail::managed_identity_client client_;
     std::shared_ptr<cache_type> cache_;
 };
 
@@ -300,3 +198,7 @@ using system_assigned_credential = basic_managed_identity_credential<system_assi
 using user_assigned_credential = basic_managed_identity_credential<user_assigned_client_id>;
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/credential.ipp>
+#endif

@@ -16,24 +16,27 @@
 ///     std::vector<std::chrono::milliseconds> waits;
 ///     retry.sleep = [&](std::chrono::milliseconds d) { waits.push_back(d); };
 
-#include <azmi/detail/http_date.hpp>
-#include <azmi/detail/uuid.hpp>
 #include <azmi/error.hpp>
 #include <azmi/http.hpp>
 #include <azmi/version.hpp>
 
-#include <algorithm>    // find, min
 #include <chrono>       // durations, steady_clock, system_clock
 #include <cstdint>      // int64_t
 #include <functional>   // function
 #include <optional>     // optional
-#include <random>       // uniform_real_distribution
 #include <string_view>  // string_view
-#include <thread>       // this_thread::sleep_for
 #include <utility>      // move
 #include <vector>       // vector
 
 AZMI_BEGIN_NAMESPACE
+
+namespace detail {
+
+/// `retry_options::sleep`'s default: blocks the calling thread for `d`. Out of line so that this
+/// header does not need <thread>.
+void retry_sleep(std::chrono::milliseconds d);
+
+}  // namespace detail
 
 /// How storage requests are retried. Copyable value; the reader copies it at construction.
 struct retry_options {
@@ -55,9 +58,7 @@ struct retry_options {
     /// Honour `retry-after-ms`, `x-ms-retry-after-ms` and `Retry-After` (seconds or HTTP-date).
     bool honour_retry_after = true;
     /// How to wait; tests replace it to record delays instead of sleeping.
-    std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) {
-        std::this_thread::sleep_for(d);
-    };
+    std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) { detail::retry_sleep(d); };
     /// The clock `max_total_time` is measured with; tests pair it with a fake `sleep`.
     std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
 };
@@ -71,10 +72,7 @@ public:
     const retry_options& options() const noexcept { return options_; }
 
     /// True when `status` is one of `retry_statuses`.
-    bool retriable_status(int status) const {
-        return std::find(options_.retry_statuses.begin(), options_.retry_statuses.end(), status) !=
-               options_.retry_statuses.end();
-    }
+    bool retriable_status(int status) const;
 
     /// True when a failed send (no HTTP answer) may be repeated: connection failures, timeouts
     /// and bodies cut before any byte was used.
@@ -83,76 +81,33 @@ public:
     }
 
     /// The backoff before retry number `retry` (0 for the first retry), jitter included.
-    std::chrono::milliseconds backoff(int retry) const {
-        double factor = 1.0;
-        if (options_.jitter_max > options_.jitter_min) {
-            std::uniform_real_distribution<double> jitter(options_.jitter_min, options_.jitter_max);
-            factor = jitter(detail::thread_random_engine());
-        } else {
-            factor = options_.jitter_min;
-        }
-        const double cap = static_cast<double>(options_.max_delay.count());
-        double ms = static_cast<double>(options_.initial_delay.count()) * factor;
-        for (int i = 0; i < retry && ms < cap; ++i) ms *= 2.0;
-        if (ms > cap) ms = cap;
-        if (ms < 0) ms = 0;
-        return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
-    }
+    std::chrono::milliseconds backoff(int retry) const;
 
     /// The wait the server asked for: `retry-after-ms`, then `x-ms-retry-after-ms` (milliseconds),
     /// then `Retry-After` (delta-seconds or an HTTP-date, measured against `wall_now`). A date in
     /// the past means "now" (0). Nothing usable: `nullopt`.
     static std::optional<std::chrono::milliseconds> server_delay(
-        const header_map& headers, std::chrono::system_clock::time_point wall_now = std::chrono::system_clock::now()) {
-        for (std::string_view name : {std::string_view("retry-after-ms"), std::string_view("x-ms-retry-after-ms")}) {
-            if (auto v = headers.get(name)) {
-                if (auto n = parse_count(*v)) return std::chrono::milliseconds(*n);
-            }
-        }
-        if (auto v = headers.get("Retry-After")) {
-            if (auto n = parse_count(*v)) return std::chrono::milliseconds(*n * 1000);
-            if (auto when = detail::parse_http_date(detail::trim_http_space(*v))) {
-                if (*when <= wall_now) return std::chrono::milliseconds(0);
-                return std::chrono::duration_cast<std::chrono::milliseconds>(*when - wall_now);
-            }
-        }
-        return std::nullopt;
-    }
+        const header_map& headers, std::chrono::system_clock::time_point wall_now = std::chrono::system_clock::now());
 
     /// Waits `delay` before retry number `retry` (0 for the first) of an operation that started at
     /// `started`, when both bounds allow it: at most `max_retries` retries, and the wait ending
     /// within `max_total_time`. Returns false, without waiting, when they do not.
     bool wait_before_retry(int retry, std::chrono::steady_clock::time_point started,
-                           std::chrono::milliseconds delay) const {
-        if (retry >= options_.max_retries) return false;
-        if (options_.now() - started + delay > options_.max_total_time) return false;
-        if (delay.count() > 0 && options_.sleep) options_.sleep(delay);
-        return true;
-    }
+                           std::chrono::milliseconds delay) const;
 
     /// The wait before retry number `retry` after `response`: the server's wish when allowed and
     /// present, else the backoff.
-    std::chrono::milliseconds delay_for(int retry, const header_map* response_headers) const {
-        if (options_.honour_retry_after && response_headers != nullptr) {
-            if (auto d = server_delay(*response_headers)) return *d;
-        }
-        return backoff(retry);
-    }
+    std::chrono::milliseconds delay_for(int retry, const header_map* response_headers) const;
 
 private:
     /// A non-negative decimal integer (at most 9 digits, so no overflow), else nullopt.
-    static std::optional<std::int64_t> parse_count(std::string_view v) {
-        v = detail::trim_http_space(v);
-        if (v.empty() || v.size() > 9) return std::nullopt;
-        std::int64_t n = 0;
-        for (char c : v) {
-            if (c < '0' || c > '9') return std::nullopt;
-            n = n * 10 + (c - '0');
-        }
-        return n;
-    }
+    static std::optional<std::int64_t> parse_count(std::string_view v);
 
     retry_options options_;
 };
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/retry.ipp>
+#endif

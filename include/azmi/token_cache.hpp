@@ -20,19 +20,17 @@
 #include <azmi/error.hpp>
 #include <azmi/version.hpp>
 
-#include <algorithm>           // min, max
-#include <array>               // array
-#include <atomic>              // atomic
-#include <chrono>              // system_clock, durations
-#include <condition_variable>  // condition_variable
-#include <cstdint>             // uint64_t
-#include <ctime>               // clock_gettime
-#include <memory>              // unique_ptr
-#include <mutex>               // mutex, unique_lock
-#include <optional>            // optional
-#include <string>              // string
-#include <string_view>         // string_view
-#include <utility>             // move
+#include <array>        // array
+#include <atomic>       // atomic
+#include <chrono>       // system_clock, durations
+#include <cstdint>      // uint64_t
+#include <ctime>        // clock_gettime
+#include <memory>       // addressof
+#include <mutex>        // mutex
+#include <string>       // string
+#include <string_view>  // string_view
+#include <type_traits>  // remove_reference_t
+#include <utility>      // move
 
 AZMI_BEGIN_NAMESPACE
 
@@ -85,10 +83,90 @@ inline token_replica& thread_replica(std::uint64_t slot_id) {
     return victim;
 }
 
-inline std::uint64_t next_token_slot_id() noexcept {
-    static std::atomic<std::uint64_t> counter{0};
-    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
-}
+/// A `Clock` seen through a function pointer, so the slow path can live out of line while
+/// reading the cache's own clock (a test's fake clock may move during a fetch).
+struct token_clock_ref {
+    const void* clock;
+    access_token::time_point (*read)(const void* clock);
+
+    template <class Clock>
+    static token_clock_ref of(const Clock& c) noexcept {
+        return {std::addressof(c), [](const void* p) { return static_cast<const Clock*>(p)->now(); }};
+    }
+    access_token::time_point now() const { return read(clock); }
+};
+
+/// A token fetcher (any callable returning something convertible to `result<access_token>`),
+/// borrowed for one call of the slow path.
+struct token_fetch_ref {
+    void* fetch;
+    result<access_token> (*call)(void* fetch);
+
+    template <class Fetch>
+    static token_fetch_ref of(Fetch& f) noexcept {
+        return {const_cast<void*>(static_cast<const void*>(std::addressof(f))),
+                [](void* p) -> result<access_token> { return (*static_cast<Fetch*>(p))(); }};
+    }
+};
+
+/// The part of a cache entry the hot path reads. The rest of the entry (its mutex-guarded token
+/// and refresh state) is defined with the slow path in impl/token_cache.ipp, which alone creates
+/// and destroys entries.
+struct token_slot {
+    token_slot(std::string_view identity_, std::string_view resource_, std::uint64_t id_)
+        : identity(identity_), resource(resource_), id(id_) {}
+    token_slot(const token_slot&) = delete;
+    token_slot& operator=(const token_slot&) = delete;
+
+    const std::string identity;
+    const std::string resource;
+    const std::uint64_t id;
+    token_slot* next = nullptr;  // immutable once published
+    std::atomic<std::uint64_t> generation{0};
+
+    /// The slow path of `basic_token_cache::get` (see there), with `options`, the clock and the
+    /// fetcher passed in. `replica_of` is the caller's `thread_replica`: publishing into the very
+    /// replicas the inline hot path reads holds even where a shared library keeps its own copy
+    /// of inline functions (-fvisibility-inlines-hidden).
+    result<access_token> get_slow(const token_cache_options& options, token_clock_ref clock, token_fetch_ref fetch,
+                                  token_replica& (*replica_of)(std::uint64_t));
+
+    /// Forgets `rejected` if it is still this entry's token.
+    void invalidate(const access_token& rejected);
+
+protected:
+    ~token_slot() = default;  // entries are destroyed as their full type, by token_slot_list
+};
+
+/// The cache's entries: a lock-free, append-only list for lookups, a mutex for additions.
+class token_slot_list {
+public:
+    token_slot_list() = default;
+    token_slot_list(const token_slot_list&) = delete;
+    token_slot_list& operator=(const token_slot_list&) = delete;
+    ~token_slot_list();
+
+    token_slot* find(std::string_view identity, std::string_view resource) const noexcept {
+        for (token_slot* s = head_.load(std::memory_order_acquire); s != nullptr; s = s->next)
+            if (s->resource == resource && s->identity == identity) return s;
+        return nullptr;
+    }
+
+    token_slot& find_or_add(std::string_view identity, std::string_view resource) {
+        if (token_slot* s = find(identity, resource)) return *s;
+        return add(identity, resource);
+    }
+
+    /// Drops every entry's token.
+    void clear();
+
+private:
+    /// Adds the entry for (`identity`, `resource`), or returns the one another thread just added.
+    token_slot& add(std::string_view identity, std::string_view resource);
+
+    std::atomic<token_slot*> head_{nullptr};
+    std::mutex add_mutex_;
+};
 
 }  // namespace detail
 
@@ -106,15 +184,6 @@ public:
     basic_token_cache(const basic_token_cache&) = delete;
     basic_token_cache& operator=(const basic_token_cache&) = delete;
 
-    ~basic_token_cache() {
-        slot* s = head_.load(std::memory_order_acquire);
-        while (s != nullptr) {
-            slot* next = s->next;
-            delete s;
-            s = next;
-        }
-    }
-
     /// The cached token for (`identity`, `resource`), calling `fetch()` (which returns
     /// `result<access_token>`) when there is none or it is due for refresh.
     ///
@@ -127,160 +196,38 @@ public:
     /// Thread-safe. `fetch` runs without any cache lock held.
     template <class Fetch>
     result<access_token> get(std::string_view identity, std::string_view resource, Fetch&& fetch) {
-        slot& s = find_or_add(identity, resource);
+        detail::token_slot& s = slots_.find_or_add(identity, resource);
         detail::token_replica& replica = detail::thread_replica(s.id);
         const std::uint64_t generation = s.generation.load(std::memory_order_acquire);
         if (replica.generation == generation && generation != 0 && clock_.now() < replica.token.refresh_at())
             return replica.token;
-        return get_slow(s, fetch);
+        return s.get_slow(options_, detail::token_clock_ref::of(clock_), detail::token_fetch_ref::of(fetch),
+                          &detail::thread_replica);
     }
 
     /// Forgets `rejected` for (`identity`, `resource`) if it is still the cached token, so the
     /// next `get` fetches a new one. A token that was already replaced is left alone, so many
     /// threads reporting the same rejection cause one refresh.
     void invalidate(std::string_view identity, std::string_view resource, const access_token& rejected) {
-        slot* s = find(identity, resource);
-        if (s == nullptr) return;
-        std::lock_guard<std::mutex> lock(s->mutex);
-        if (!s->current.empty() && s->current == rejected) {
-            s->current = access_token{};
-            s->generation.fetch_add(1, std::memory_order_release);
-        }
+        if (detail::token_slot* s = slots_.find(identity, resource)) s->invalidate(rejected);
     }
 
     /// Drops every cached token (they are wiped when the last copy goes).
-    void clear() {
-        for (slot* s = head_.load(std::memory_order_acquire); s != nullptr; s = s->next) {
-            std::lock_guard<std::mutex> lock(s->mutex);
-            s->current = access_token{};
-            s->generation.fetch_add(1, std::memory_order_release);
-        }
-    }
+    void clear() { slots_.clear(); }
 
     const Clock& clock() const noexcept { return clock_; }
 
 private:
-    struct slot {
-        slot(std::string_view identity_, std::string_view resource_)
-            : identity(identity_), resource(resource_), id(detail::next_token_slot_id()) {}
-        const std::string identity;
-        const std::string resource;
-        const std::uint64_t id;
-        slot* next = nullptr;  // immutable once published
-        std::atomic<std::uint64_t> generation{0};
-
-        std::mutex mutex;  // guards everything below
-        std::condition_variable refreshed;
-        access_token current;
-        bool refreshing = false;
-        std::uint64_t round = 0;                  // completed fetches, success or failure
-        std::optional<error> last_round_error;    // why the latest round failed, if it did
-        time_point retry_not_before{};            // after a failed refresh of a still-valid token
-    };
-
-    slot* find(std::string_view identity, std::string_view resource) const noexcept {
-        for (slot* s = head_.load(std::memory_order_acquire); s != nullptr; s = s->next)
-            if (s->resource == resource && s->identity == identity) return s;
-        return nullptr;
-    }
-
-    slot& find_or_add(std::string_view identity, std::string_view resource) {
-        if (slot* s = find(identity, resource)) return *s;
-        std::lock_guard<std::mutex> lock(add_mutex_);
-        if (slot* s = find(identity, resource)) return *s;  // added while we waited
-        auto fresh = std::make_unique<slot>(identity, resource);
-        fresh->next = head_.load(std::memory_order_relaxed);
-        head_.store(fresh.get(), std::memory_order_release);
-        return *fresh.release();
-    }
-
-    bool usable(const access_token& t, time_point now) const noexcept {
-        return !t.empty() && now + options_.expiry_slack < t.expires_on();
-    }
-
-    /// Copies the slot's token into this thread's replica (a private buffer; see file comment).
-    /// The replica is looked up again here rather than carried over from `get`: `fetch` may have
-    /// used other slots on this thread and recycled that replica in the meantime.
-    access_token publish(const slot& s) const {
-        detail::token_replica& replica = detail::thread_replica(s.id);
-        // The hot path only checks refresh_at, so never let it run past the usable lifetime.
-        const time_point refresh_at = std::min(s.current.refresh_at(), s.current.expires_on() - options_.expiry_slack);
-        replica.token = access_token(s.current.token(), s.current.expires_on(), refresh_at);
-        replica.generation = s.generation.load(std::memory_order_relaxed);
-        return replica.token;
-    }
-
-    template <class Fetch>
-    result<access_token> get_slow(slot& s, Fetch& fetch) {
-        std::unique_lock<std::mutex> lock(s.mutex);
-        for (;;) {
-            const time_point now = clock_.now();
-            const bool valid = usable(s.current, now);
-            if (valid && now < s.current.refresh_at()) return publish(s);
-            if (s.refreshing) {
-                // Someone is fetching. A still-valid token is good enough meanwhile; without one,
-                // wait for that fetch and share its outcome rather than sending our own request.
-                if (valid) return publish(s);
-                const std::uint64_t waited_round = s.round;
-                s.refreshed.wait(lock, [&] { return !s.refreshing; });
-                if (s.round != waited_round && s.last_round_error && !usable(s.current, clock_.now()))
-                    return *s.last_round_error;
-                continue;
-            }
-            if (valid && now < s.retry_not_before) return publish(s);
-            return fetch_as_leader(s, lock, fetch);
-        }
-    }
-
-    template <class Fetch>
-    result<access_token> fetch_as_leader(slot& s, std::unique_lock<std::mutex>& lock, Fetch& fetch) {
-        s.refreshing = true;
-        lock.unlock();
-        result<access_token> fetched = [&]() -> result<access_token> {
-            try {
-                return fetch();
-            } catch (const exception& e) {
-                return e.error();
-            } catch (const std::exception& e) {
-                return error(errc::transport, std::string("token fetch failed: ") + e.what());
-            }
-        }();
-        lock.lock();
-        s.refreshing = false;
-        ++s.round;
-        const time_point now = clock_.now();
-        if (fetched && usable(*fetched, now)) {
-            s.current = std::move(*fetched);
-            s.last_round_error.reset();
-            s.retry_not_before = time_point{};
-            s.generation.fetch_add(1, std::memory_order_release);
-            s.refreshed.notify_all();
-            return publish(s);
-        }
-        error why = fetched ? error(errc::malformed_response, "the identity endpoint returned a token that is already "
-                                                              "expired or expires within the expiry slack")
-                            : std::move(fetched).error();
-        s.last_round_error = why;
-        if (usable(s.current, now)) {
-            // Keep serving the old token; try again after a delay that shrinks as expiry nears.
-            const auto remaining =
-                std::chrono::duration_cast<std::chrono::milliseconds>(s.current.expires_on() - now);
-            const auto delay = std::max(options_.min_retry_delay, std::min(options_.max_retry_delay, remaining / 8));
-            s.retry_not_before = now + delay;
-            s.refreshed.notify_all();
-            return publish(s);
-        }
-        s.refreshed.notify_all();
-        return why;
-    }
-
     Clock clock_;
     token_cache_options options_;
-    std::atomic<slot*> head_{nullptr};
-    std::mutex add_mutex_;
+    detail::token_slot_list slots_;
 };
 
 /// The cache with the default (coarse real-time) clock.
 using token_cache = basic_token_cache<coarse_clock>;
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/token_cache.ipp>
+#endif
