@@ -28,33 +28,49 @@
 
 #include <azmi/blob_endpoint.hpp>
 #include <azmi/blob_types.hpp>
-#include <azmi/connection_string.hpp>
-#include <azmi/detail/blob_request.hpp>
-#include <azmi/detail/download.hpp>
-#include <azmi/detail/download_targets.hpp>
-#include <azmi/detail/xml.hpp>
+#include <azmi/detail/growable_buffer.hpp>
 #include <azmi/download_options.hpp>
 #include <azmi/error.hpp>
 #include <azmi/retry.hpp>
 #include <azmi/storage_auth.hpp>
 #include <azmi/transport.hpp>
-#include <azmi/url.hpp>
 #include <azmi/version.hpp>
 
 #include <cstddef>      // size_t, byte, ptrdiff_t
 #include <cstdint>      // uint64_t, uint32_t
-#include <filesystem>   // path
 #include <functional>   // function
 #include <iterator>     // input_iterator_tag
-#include <memory>       // shared_ptr, make_shared
+#include <memory>       // shared_ptr
 #include <optional>     // optional
 #include <string>       // string
 #include <string_view>  // string_view
-#include <type_traits>  // is_same_v
+#include <type_traits>  // is_same_v, is_convertible_v, is_pointer_v
 #include <utility>      // move
 #include <vector>       // vector
 
 AZMI_BEGIN_NAMESPACE
+namespace detail {
+// Defined in detail/blob_request.hpp and detail/download.hpp, which only impl/blob_reader.ipp
+// includes: the reader holds the pipeline through a shared_ptr, so its type can stay incomplete here.
+class storage_pipeline;
+class download_target;
+
+/// A download destination as the `std::string` the file code takes: anything convertible to
+/// `std::string_view` as is (a null C string becomes empty, hence "must name a file"), anything
+/// else through its `string()` member (`std::filesystem::path`). A dependent call, so this header
+/// needs no `<filesystem>`: callers passing a path have included it already.
+template <class Path>
+std::string path_string(const Path& path) {
+    if constexpr (std::is_convertible_v<const Path&, std::string_view>) {
+        if constexpr (std::is_pointer_v<Path>) {
+            if (path == nullptr) return std::string();
+        }
+        return std::string(std::string_view(path));
+    } else {
+        return path.string();
+    }
+}
+}  // namespace detail
 
 /// The `x-ms-version` sent unless `blob_reader_options::api_version` says otherwise: a GA
 /// version ≥ 2017-11-09 (bearer tokens) and ≥ 2019-02-02 (CRC64, request-id echo).
@@ -94,40 +110,10 @@ public:
     bool has_more_pages() const noexcept { return !done_; }
 
     /// The next page; an error leaves the pager where it was, so the call can be repeated.
-    result<list_blobs_page> try_next_page() {
-        if (done_) return error(errc::invalid_argument, what_ + ": no more pages (has_more_pages() is false)");
-        std::string url = container_url_;
-        append_query(url, "restype", "container");
-        append_query(url, "comp", "list");
-        if (!options_.prefix.empty()) append_query(url, "prefix", options_.prefix);
-        if (!options_.delimiter.empty()) append_query(url, "delimiter", options_.delimiter);
-        if (options_.page_size > 0) append_query(url, "maxresults", std::to_string(options_.page_size));
-        if (options_.include_metadata) append_query(url, "include", "metadata");
-        if (!marker_.empty()) append_query(url, "marker", marker_);
-
-        detail::storage_request spec;
-        spec.method = http_method::get;
-        spec.url = std::move(url);
-        spec.what = what_;
-        auto response = pipeline_->send(spec);
-        if (!response) return std::move(response).error();
-        auto page = detail::parse_list_blobs(response->body);
-        if (!page) {
-            error e = std::move(page).error();
-            e.message = what_ + ": " + e.message;
-            e.status = response->status;
-            e.request_id = std::string(response->headers.value_or("x-ms-request-id", ""));
-            return e;
-        }
-        if (!page->next_marker.empty() && page->next_marker == marker_)
-            return error(errc::malformed_response, what_ + ": the service returned the same NextMarker twice");
-        marker_ = page->next_marker;
-        done_ = marker_.empty();
-        return std::move(*page);
-    }
+    result<list_blobs_page> try_next_page();
 
     /// Throwing twin of `try_next_page`.
-    list_blobs_page next_page() { return try_next_page().value(); }
+    list_blobs_page next_page();
 
 private:
     friend class blob_reader;
@@ -162,20 +148,9 @@ class blob_item_range {
         bool finished = false;
 
         /// Moves to the next item, fetching pages (skipping empty ones) as needed.
-        void advance() {
-            ++index;
-            settle();
-        }
-        void settle() {
-            while (index >= page.blobs.size()) {
-                if (!pager.has_more_pages()) {
-                    finished = true;
-                    return;
-                }
-                page = pager.next_page();
-                index = 0;
-            }
-        }
+        void advance();
+        /// Moves to the first item at or after `index`, fetching pages as needed.
+        void settle();
     };
 
 public:
@@ -216,14 +191,7 @@ public:
     };
 
     /// Fetches the first page (throws on failure). Single pass: a second `begin()` continues.
-    iterator begin() {
-        if (!state_) {
-            if (!pager_) throw exception(pager_.error());
-            state_ = std::make_shared<state>(state{std::move(*pager_), {}, 0, false});
-            state_->settle();
-        }
-        return iterator(state_);
-    }
+    iterator begin();
     iterator end() const noexcept { return iterator(); }
 
 private:
@@ -239,67 +207,28 @@ public:
     /// A reader for `endpoint`, authorized by `auth`, sending through `transport`. Never
     /// throws: a bad option or a null transport makes every call fail with `invalid_argument`.
     blob_reader(blob_endpoint endpoint, storage_auth auth, std::shared_ptr<transport> transport,
-                blob_reader_options options = {}) {
-        std::string user_agent = "azmi/" + std::string(version_string);
-        std::string app;
-        for (char c : options.application_id)
-            if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) app += c;
-        if (!app.empty()) user_agent = app + " " + user_agent;
-        if (!valid_api_version(options.api_version))
-            config_error_ = error(errc::invalid_argument, "blob_reader_options::api_version must look like YYYY-MM-DD");
-        else if (!transport)
-            config_error_ = error(errc::invalid_argument, "blob_reader was given no transport");
-        pipeline_ = std::make_shared<const detail::storage_pipeline>(std::move(endpoint), std::move(auth),
-                                                                     std::move(transport), std::move(options.api_version),
-                                                                     std::move(options.retry), std::move(user_agent));
-    }
+                blob_reader_options options = {});
 
     /// A reader from an Azure Storage connection string: `AccountKey` → Shared Key,
     /// `SharedAccessSignature` → SAS, neither → anonymous; `BlobEndpoint` or
     /// `{protocol}://{account}.blob.{suffix}`; `UseDevelopmentStorage=true` → Azurite's account.
     static result<blob_reader> try_from_connection_string(std::string_view connection, std::shared_ptr<transport> transport,
-                                                          blob_reader_options options = {}) {
-        auto cs = parse_connection_string(connection);
-        if (!cs) return std::move(cs).error();
-        auto endpoint = cs->blob_endpoint.empty() ? blob_endpoint::try_for_account(cs->account_name)
-                                                  : blob_endpoint::try_from_url(cs->blob_endpoint, cs->account_name);
-        if (!endpoint) return std::move(endpoint).error();
-        storage_auth auth;
-        if (!cs->account_key.empty()) {
-            auto key = storage_auth::try_shared_key(cs->account_name, cs->account_key);
-            if (!key) return std::move(key).error();
-            auth = std::move(*key);
-        } else if (!cs->sas_token.empty()) {
-            auto sas = storage_auth::try_sas(cs->sas_token);
-            if (!sas) return std::move(sas).error();
-            auth = std::move(*sas);
-        }
-        return blob_reader(std::move(*endpoint), std::move(auth), std::move(transport), std::move(options));
-    }
+                                                          blob_reader_options options = {});
     /// Throwing twin of `try_from_connection_string`.
     static blob_reader from_connection_string(std::string_view connection, std::shared_ptr<transport> transport,
-                                              blob_reader_options options = {}) {
-        return try_from_connection_string(connection, std::move(transport), std::move(options)).value();
-    }
+                                              blob_reader_options options = {});
 
-    const blob_endpoint& endpoint() const noexcept { return pipeline_->endpoint(); }
-    const storage_auth& auth() const noexcept { return pipeline_->auth(); }
+    /// The endpoint and authorization the reader was built with.
+    const blob_endpoint& endpoint() const noexcept;
+    const storage_auth& auth() const noexcept;
 
     // ---- whole blob (or `options.range`) into memory ---------------------------------------
 
     /// The blob's bytes as a string.
     result<std::string> try_read_to_string(std::string_view container, std::string_view blob,
-                                           const download_options& options = {}) const {
-        std::string out;
-        detail::container_target<std::string> target(out);
-        auto r = run(container, blob, options, target);
-        if (!r) return std::move(r).error();
-        return out;
-    }
+                                           const download_options& options = {}) const;
     std::string read_to_string(std::string_view container, std::string_view blob,
-                               const download_options& options = {}) const {
-        return try_read_to_string(container, blob, options).value();
-    }
+                               const download_options& options = {}) const;
 
     /// The blob's bytes as a vector of `std::byte` (default), `unsigned char` or `char`.
     template <class Byte = std::byte>
@@ -307,8 +236,8 @@ public:
                                                  const download_options& options = {}) const {
         static_assert(is_byte<Byte>, "read_to_vector needs std::byte, unsigned char or char");
         std::vector<Byte> out;
-        detail::container_target<std::vector<Byte>> target(out);
-        auto r = run(container, blob, options, target);
+        detail::container_buffer<std::vector<Byte>> buffer(out);  // the download writes straight into `out`
+        auto r = read_to_growable(container, blob, options, buffer);
         if (!r) return std::move(r).error();
         return out;
     }
@@ -325,11 +254,7 @@ public:
     result<std::size_t> try_read_into(std::string_view container, std::string_view blob, Byte* data,
                                       std::size_t capacity, const download_options& options = {}) const {
         static_assert(is_byte<Byte>, "read_into needs a buffer of std::byte, unsigned char or char");
-        if (data == nullptr && capacity > 0) return error(errc::invalid_argument, "read_into was given a null buffer");
-        detail::buffer_target target(data, capacity);
-        auto r = run(container, blob, options, target);
-        if (!r) return std::move(r).error();
-        return target.size();
+        return read_to_buffer(container, blob, static_cast<void*>(data), capacity, options);
     }
     template <class Byte>
     std::size_t read_into(std::string_view container, std::string_view blob, Byte* data, std::size_t capacity,
@@ -340,29 +265,27 @@ public:
     /// `length` bytes from `offset` (to the end when unset) as a string; a range running past
     /// the end is clipped. Shorthand for `read_to_string` with `options.range`.
     result<std::string> try_read_range(std::string_view container, std::string_view blob, std::uint64_t offset,
-                                       std::optional<std::uint64_t> length, download_options options = {}) const {
-        options.range = byte_range{offset, length};
-        return try_read_to_string(container, blob, options);
-    }
+                                       std::optional<std::uint64_t> length, download_options options = {}) const;
     std::string read_range(std::string_view container, std::string_view blob, std::uint64_t offset,
-                           std::optional<std::uint64_t> length, download_options options = {}) const {
-        return try_read_range(container, blob, offset, length, std::move(options)).value();
-    }
+                           std::optional<std::uint64_t> length, download_options options = {}) const;
 
     // ---- streaming targets -----------------------------------------------------------------
 
     /// Downloads to `path` through a temporary file in the same directory (parallel ranged
     /// writes, fsync, rename on success). On any failure the temporary is removed and `path` is
     /// left as it was. Returns the blob's properties.
-    result<blob_properties> try_download_to_file(std::string_view container, std::string_view blob,
-                                                 const std::filesystem::path& path,
+    ///
+    /// `Path` may be `std::filesystem::path` (its `string()` is used), `std::string`,
+    /// `std::string_view`, a C string, or any type convertible to `std::string_view`.
+    template <class Path>
+    result<blob_properties> try_download_to_file(std::string_view container, std::string_view blob, const Path& path,
                                                  const download_options& options = {}) const {
-        detail::file_target target(path, options.overwrite);
-        return run(container, blob, options, target);
+        return download_file(container, blob, detail::path_string(path), options);
     }
-    blob_properties download_to_file(std::string_view container, std::string_view blob, const std::filesystem::path& path,
+    template <class Path>
+    blob_properties download_to_file(std::string_view container, std::string_view blob, const Path& path,
                                      const download_options& options = {}) const {
-        return try_download_to_file(container, blob, path, options).value();
+        return download_file(container, blob, detail::path_string(path), options).value();
     }
 
     /// Streams the bytes, in order, to `sink` on the calling thread (one request at a time).
@@ -371,108 +294,63 @@ public:
     /// over: on `errc::integrity` discard what the sink received.
     result<blob_properties> try_read_to_sink(std::string_view container, std::string_view blob,
                                              std::function<bool(std::string_view)> sink,
-                                             const download_options& options = {}) const {
-        if (!sink) return error(errc::invalid_argument, "read_to_sink was given an empty function");
-        detail::sink_target target(std::move(sink));
-        return run(container, blob, options, target);
-    }
+                                             const download_options& options = {}) const;
     /// The same with a `body_sink`.
     result<blob_properties> try_read_to_sink(std::string_view container, std::string_view blob, body_sink& sink,
-                                             const download_options& options = {}) const {
-        return try_read_to_sink(container, blob, [&sink](std::string_view data) { return sink.write(data); }, options);
-    }
+                                             const download_options& options = {}) const;
     blob_properties read_to_sink(std::string_view container, std::string_view blob,
-                                 std::function<bool(std::string_view)> sink, const download_options& options = {}) const {
-        return try_read_to_sink(container, blob, std::move(sink), options).value();
-    }
+                                 std::function<bool(std::string_view)> sink, const download_options& options = {}) const;
     blob_properties read_to_sink(std::string_view container, std::string_view blob, body_sink& sink,
-                                 const download_options& options = {}) const {
-        return try_read_to_sink(container, blob, sink, options).value();
-    }
+                                 const download_options& options = {}) const;
 
     // ---- properties ------------------------------------------------------------------------
 
     /// Get Blob Properties (HEAD): size, ETag, Last-Modified, content type/MD5/encoding, blob
     /// type and `x-ms-meta-*` metadata. Errors carry only the `x-ms-error-code` header (HEAD
     /// answers have no body).
-    result<blob_properties> try_get_properties(std::string_view container, std::string_view blob) const {
-        if (config_error_) return *config_error_;
-        auto url = pipeline_->endpoint().try_blob_url(container, blob);
-        if (!url) return std::move(url).error();
-        detail::storage_request spec;
-        spec.method = http_method::head;
-        spec.url = std::move(*url);
-        spec.what = "HEAD " + describe(container, blob);
-        auto response = pipeline_->send(spec);
-        if (!response) return std::move(response).error();
-        return detail::properties_from_headers(response->headers);
-    }
-    blob_properties get_properties(std::string_view container, std::string_view blob) const {
-        return try_get_properties(container, blob).value();
-    }
+    result<blob_properties> try_get_properties(std::string_view container, std::string_view blob) const;
+    blob_properties get_properties(std::string_view container, std::string_view blob) const;
 
     /// Whether the blob exists (HEAD). A missing container also gives false, not an error: the
     /// answer to "is there a blob here" is no either way, and a service checking for optional
     /// files should not need two not-found cases. Every other failure is an error.
-    result<bool> try_exists(std::string_view container, std::string_view blob) const {
-        auto props = try_get_properties(container, blob);
-        if (props) return true;
-        const errc code = props.error().code;
-        if (code == errc::blob_not_found || code == errc::container_not_found) return false;
-        return std::move(props).error();
-    }
-    bool exists(std::string_view container, std::string_view blob) const { return try_exists(container, blob).value(); }
+    result<bool> try_exists(std::string_view container, std::string_view blob) const;
+    bool exists(std::string_view container, std::string_view blob) const;
 
     // ---- listing ---------------------------------------------------------------------------
 
     /// A pager over List Blobs; no request is sent until `next_page()`.
-    result<list_blobs_pager> try_list_blobs(std::string_view container, list_options options = {}) const {
-        if (config_error_) return *config_error_;
-        auto url = pipeline_->endpoint().try_container_url(container);
-        if (!url) return std::move(url).error();
-        return list_blobs_pager(pipeline_, std::move(*url), "List Blobs in container '" + std::string(container) + "'",
-                                std::move(options));
-    }
-    list_blobs_pager list_blobs(std::string_view container, list_options options = {}) const {
-        return try_list_blobs(container, std::move(options)).value();
-    }
+    result<list_blobs_pager> try_list_blobs(std::string_view container, list_options options = {}) const;
+    list_blobs_pager list_blobs(std::string_view container, list_options options = {}) const;
 
     /// Every blob of the listing as an input range (pages fetched lazily; errors throw).
-    blob_item_range all_blobs(std::string_view container, list_options options = {}) const {
-        return blob_item_range(try_list_blobs(container, std::move(options)));
-    }
+    blob_item_range all_blobs(std::string_view container, list_options options = {}) const;
 
 private:
     template <class Byte>
     static constexpr bool is_byte =
         std::is_same_v<Byte, std::byte> || std::is_same_v<Byte, unsigned char> || std::is_same_v<Byte, char>;
 
-    static bool valid_api_version(const std::string& v) {
-        if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
-        for (std::size_t i = 0; i < v.size(); ++i)
-            if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9')) return false;
-        return true;
-    }
+    static bool valid_api_version(const std::string& v);
+    static std::string describe(std::string_view container, std::string_view blob);
 
-    static std::string describe(std::string_view container, std::string_view blob) {
-        return "blob '" + std::string(container) + "/" + detail::printable_name(blob, 200) + "'";
-    }
+    // The non-template cores of the templates above, out of line with the download engine.
+    result<void> read_to_growable(std::string_view container, std::string_view blob, const download_options& options,
+                                  detail::growable_buffer& out) const;
+    result<std::size_t> read_to_buffer(std::string_view container, std::string_view blob, void* data,
+                                       std::size_t capacity, const download_options& options) const;
+    result<blob_properties> download_file(std::string_view container, std::string_view blob, const std::string& path,
+                                          const download_options& options) const;
 
     result<blob_properties> run(std::string_view container, std::string_view blob, const download_options& options,
-                                detail::download_target& target) const {
-        if (config_error_) return *config_error_;
-        auto url = pipeline_->endpoint().try_blob_url(container, blob);
-        if (!url) return std::move(url).error();
-        const std::uint64_t offset = options.range ? options.range->offset : 0;
-        const std::optional<std::uint64_t> length = options.range ? options.range->length : std::nullopt;
-        detail::downloader d(*pipeline_, std::move(*url), describe(container, blob), options, offset, length, target);
-        auto r = d.run();
-        if (!r) return std::move(r).error();
-        return std::move(r->properties);
-    }
+                                detail::download_target& target) const;
 
     std::shared_ptr<const detail::storage_pipeline> pipeline_;
     std::optional<error> config_error_;
 };
 
 AZMI_END_NAMESPACE
+
+#if AZMI_HEADER_ONLY
+#include <azmi/impl/blob_reader.ipp>
+#endif

@@ -5,6 +5,7 @@
 #include <azmi/crc64.hpp>
 #include <azmi/detail/crypto.hpp>
 #include <azmi/detail/http_date.hpp>
+#include <azmi/detail/uuid.hpp>
 #include <azmi/shared_key_credential.hpp>
 #include <azmi/testing/mock_transport.hpp>
 
@@ -14,6 +15,7 @@
 #include <atomic>      // atomic
 #include <chrono>      // durations
 #include <cstddef>     // byte
+#include <cstring>     // memcmp
 #include <filesystem>  // temp_directory_path, directory_iterator
 #include <fstream>     // ifstream
 #include <iterator>    // istreambuf_iterator

@@ -8,6 +8,7 @@
 /// a sink that sees the bytes in order. POSIX file I/O lives here and nowhere else.
 
 #include <azmi/detail/download.hpp>
+#include <azmi/detail/growable_buffer.hpp>
 #include <azmi/detail/uuid.hpp>
 #include <azmi/error.hpp>
 #include <azmi/transport.hpp>
@@ -32,35 +33,36 @@
 AZMI_BEGIN_NAMESPACE
 namespace detail {
 
-/// A string, vector<char>, vector<unsigned char> or vector<std::byte>, resized to the blob.
-template <class Container>
+/// A string, vector<char>, vector<unsigned char> or vector<std::byte> (behind `growable_buffer`),
+/// resized to the blob once in `open`; chunks are then copied straight to their place in it.
 class container_target final : public download_target {
 public:
-    explicit container_target(Container& out) : out_(out) {}
+    explicit container_target(growable_buffer& out) noexcept : out_(out) {}
     bool random_access() const noexcept override { return true; }
     result<void> open(std::uint64_t size) override {
         if (size > static_cast<std::uint64_t>(out_.max_size()) ||
             size > static_cast<std::uint64_t>(std::numeric_limits<std::size_t>::max()))
             return error(errc::io, "the blob (" + std::to_string(size) + " bytes) does not fit in memory");
         try {
-            out_.resize(static_cast<std::size_t>(size));
+            data_ = out_.resize(static_cast<std::size_t>(size));
         } catch (const std::bad_alloc&) {
             return error(errc::io, "could not allocate " + std::to_string(size) + " bytes for the blob");
         }
         return {};
     }
     result<void> write_at(std::uint64_t offset, std::string_view data) override {
-        if (!data.empty()) std::memcpy(out_.data() + offset, data.data(), data.size());
+        if (!data.empty()) std::memcpy(data_ + offset, data.data(), data.size());
         return {};
     }
     result<void> read_back(std::uint64_t offset, std::uint64_t length,
                            const std::function<void(std::string_view)>& consume) override {
-        consume(std::string_view(reinterpret_cast<const char*>(out_.data()) + offset, static_cast<std::size_t>(length)));
+        consume(std::string_view(data_ + offset, static_cast<std::size_t>(length)));
         return {};
     }
 
 private:
-    Container& out_;
+    growable_buffer& out_;
+    char* data_ = nullptr;  // the container's bytes, valid from `open` on
 };
 
 /// The caller's fixed buffer; a blob larger than the buffer is an error, never truncated.
