@@ -43,6 +43,12 @@ int main() {
     expect(response.has_value() && response->status == 200 && response->body == "hello", "mock_transport answers");
     expect(mock->requests().size() == 1, "mock_transport records the request");
 
+#if defined(AZMI_SEPARATE_COMPILATION)
+    expect(AZMI_HEADER_ONLY == 0, "azmi::azmi_compiled builds in separate-compilation mode");
+#else
+    expect(AZMI_HEADER_ONLY == 1, "azmi::azmi is header-only");
+#endif
+
     if (failures == 0) std::printf("%s consumer: azmi %s works\n", AZMI_CONSUMER_KIND, azmi::version_string);
     return failures == 0 ? 0 : 1;
 }

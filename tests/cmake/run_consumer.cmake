@@ -49,3 +49,10 @@ run("configuring, building and running the consumer" "${CTEST}" --build-and-test
   --build-generator "${GENERATOR}" --build-noclean
   --build-options ${make_program} ${options}
   --test-command "${WORK_DIR}/consumer-build/consumer")
+
+# Consumers that also link azmi::azmi_compiled build a second program; it must run as well.
+if(EXISTS "${WORK_DIR}/consumer-build/consumer_compiled")
+  run("running consumer_compiled" "${WORK_DIR}/consumer-build/consumer_compiled")
+elseif(CONSUMER STREQUAL "find_package" OR CONSUMER STREQUAL "add_subdirectory")
+  message(FATAL_ERROR "${CONSUMER}: consumer_compiled was not built")
+endif()

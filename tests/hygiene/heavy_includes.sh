@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-FileCopyrightText: 2026 The azmi authors
 # SPDX-License-Identifier: MIT
-# Each heavy dependency is included by exactly one azmi header, so compile time and coupling stay
-# where we can see them: curl in transport/curl.hpp, OpenSSL in detail/crypto.hpp, nlohmann/json in
+# Each heavy dependency is included by exactly one azmi file, so compile time and coupling stay
+# where we can see them: curl in impl/transport/curl.ipp, OpenSSL in detail/crypto.hpp, nlohmann/json in
 # detail/json.hpp, pugixml in detail/xml.hpp. Fails naming any other header that includes one.
 set -euo pipefail
 include_dir="$1/include/azmi"
@@ -17,7 +17,7 @@ check() {
     echo "ok: <${pattern}...> only in include/azmi/$home"
   fi
 }
-check 'curl/' 'transport/curl.hpp'
+check 'curl/' 'impl/transport/curl.ipp'
 check 'openssl/' 'detail/crypto.hpp'
 check 'nlohmann/' 'detail/json.hpp'
 check 'pugixml' 'detail/xml.hpp'
