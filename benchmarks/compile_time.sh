@@ -8,7 +8,8 @@
 #
 #  - seconds to compile one TU that includes only <azmi/azmi.hpp>, C++17, at -O0 and -O2
 #    (median and min-max of N runs, default 5; -c to an object file, so parsing, instantiation
-#    and code generation are all in);
+#    and code generation are all in), header-only and with AZMI_SEPARATE_COMPILATION, plus the
+#    one-off TU compiling <azmi/src.hpp>;
 #  - where that time goes, at -O0: everything azmi includes without azmi, its standard/system
 #    part, nlohmann/json alone, the umbrella without credential.hpp (median of N runs each), and
 #    each public header alone (one run each);
@@ -60,6 +61,14 @@ printf '#include <azmi/azmi.hpp>\n' >"$work/umbrella.cpp"
 compile_seconds "$work/umbrella.cpp" -O0 >/dev/null  # warm the page cache for the headers
 umbrella_o0="$(series "$work/umbrella.cpp" -O0)"
 umbrella_o2="$(series "$work/umbrella.cpp" -O2)"
+
+# Separate compilation: the same umbrella TU with AZMI_SEPARATE_COMPILATION (what each of a
+# project's TUs pays), and the one TU that compiles <azmi/src.hpp> (paid once per build).
+separate_o0="$(series "$work/umbrella.cpp" -O0 -DAZMI_SEPARATE_COMPILATION)"
+separate_o2="$(series "$work/umbrella.cpp" -O2 -DAZMI_SEPARATE_COMPILATION)"
+printf '#include <azmi/src.hpp>\n' >"$work/src.cpp"
+src_o0="$(compile_seconds "$work/src.cpp" -O0 -DAZMI_SEPARATE_COMPILATION)"
+src_o2="$(compile_seconds "$work/src.cpp" -O2 -DAZMI_SEPARATE_COMPILATION)"
 
 # One run per header: enough to rank them.
 headers=""
@@ -115,6 +124,7 @@ cat >"$out" <<EOF
  "compiler": "${compiler//\"/\\\"}",
  "flags": "-std=c++17 -c",
  "umbrella": {"O0": $umbrella_o0, "O2": $umbrella_o2},
+ "separate": {"umbrella": {"O0": $separate_o0, "O2": $separate_o2}, "src": {"O0": $src_o0, "O2": $src_o2}},
  "headers_O0": {$headers},
  "dependencies_O0": {$deps},
  "read_blob": $size_json
