@@ -34,12 +34,32 @@
 AZMI_BEGIN_NAMESPACE
 namespace detail {
 
+/// A target that is one block of memory: bytes are copied straight to their place, from any
+/// thread, and read back in place for the whole-blob hash. `open` sets `data_`.
+class memory_target : public download_target {
+public:
+    bool random_access() const noexcept final { return true; }
+    result<void> write_at(std::uint64_t offset, std::string_view data) final {
+        if (!data.empty()) std::memcpy(data_ + offset, data.data(), data.size());
+        return {};
+    }
+    result<void> read_back(std::uint64_t offset, std::uint64_t length,
+                           const std::function<void(std::string_view)>& consume) final {
+        consume(std::string_view(data_ + offset, static_cast<std::size_t>(length)));
+        return {};
+    }
+
+protected:
+    memory_target() = default;
+    explicit memory_target(char* data) noexcept : data_(data) {}
+    char* data_ = nullptr;  // the target's bytes, valid from `open` on
+};
+
 /// A string, vector<char>, vector<unsigned char> or vector<std::byte> (behind `growable_buffer`),
 /// resized to the blob once in `open`; chunks are then copied straight to their place in it.
-class container_target final : public download_target {
+class container_target final : public memory_target {
 public:
     explicit container_target(growable_buffer& out) noexcept : out_(out) {}
-    bool random_access() const noexcept override { return true; }
     result<void> open(std::uint64_t size) override {
         if (size > static_cast<std::uint64_t>(out_.max_size()) ||
             size > static_cast<std::uint64_t>(std::numeric_limits<std::size_t>::max()))
@@ -51,26 +71,15 @@ public:
         }
         return {};
     }
-    result<void> write_at(std::uint64_t offset, std::string_view data) override {
-        if (!data.empty()) std::memcpy(data_ + offset, data.data(), data.size());
-        return {};
-    }
-    result<void> read_back(std::uint64_t offset, std::uint64_t length,
-                           const std::function<void(std::string_view)>& consume) override {
-        consume(std::string_view(data_ + offset, static_cast<std::size_t>(length)));
-        return {};
-    }
 
 private:
     growable_buffer& out_;
-    char* data_ = nullptr;  // the container's bytes, valid from `open` on
 };
 
 /// The caller's fixed buffer; a blob larger than the buffer is an error, never truncated.
-class buffer_target final : public download_target {
+class buffer_target final : public memory_target {
 public:
-    buffer_target(void* data, std::size_t capacity) : data_(static_cast<char*>(data)), capacity_(capacity) {}
-    bool random_access() const noexcept override { return true; }
+    buffer_target(void* data, std::size_t capacity) : memory_target(static_cast<char*>(data)), capacity_(capacity) {}
     result<void> open(std::uint64_t size) override {
         if (size > capacity_)
             return error(errc::invalid_argument, "the buffer (" + std::to_string(capacity_) + " bytes) is too small for " +
@@ -78,19 +87,9 @@ public:
         size_ = static_cast<std::size_t>(size);
         return {};
     }
-    result<void> write_at(std::uint64_t offset, std::string_view data) override {
-        if (!data.empty()) std::memcpy(data_ + offset, data.data(), data.size());
-        return {};
-    }
-    result<void> read_back(std::uint64_t offset, std::uint64_t length,
-                           const std::function<void(std::string_view)>& consume) override {
-        consume(std::string_view(data_ + offset, static_cast<std::size_t>(length)));
-        return {};
-    }
     std::size_t size() const noexcept { return size_; }
 
 private:
-    char* data_;
     std::size_t capacity_;
     std::size_t size_ = 0;
 };
