@@ -344,28 +344,25 @@ def compile_section(comp, lines):
     if not comp:
         lines.append("Not run.\n")
         return
-    o0, o2 = comp["umbrella"]["O0"], comp["umbrella"]["O2"]
-    lines.append(f"One translation unit containing only `#include <azmi/azmi.hpp>`, `{comp['compiler']}`, "
-                 f"`{comp['flags']}`, {len(o0)} runs each:\n")
+    o0 = comp["umbrella"]["O0"]
     sep = comp.get("separate")
+    modes = [("header-only", comp["umbrella"])] + ([("separate compilation", sep["umbrella"])] if sep else [])
+    intro = (f"One translation unit containing only `#include <azmi/azmi.hpp>`, `{comp['compiler']}`, "
+             f"`{comp['flags']}`, {len(o0)} runs each")
     if sep:
-        lines[-1] = lines[-1].replace(" runs each:", " runs each, in both build modes: header-only (the default) and "
-                                      "separate compilation (`AZMI_SEPARATE_COMPILATION` defined, `azmi::azmi_compiled`), "
-                                      "where each of a project's TUs parses declarations only and one TU compiles "
-                                      "`<azmi/src.hpp>` once:")
-        so0, so2 = sep["umbrella"]["O0"], sep["umbrella"]["O2"]
-        lines.append("| Mode | Flags | Median (s) | min–max (s) |")
-        lines.append("|---|---|---:|---:|")
-        lines.append(f"| header-only | -O0 | {median(o0):.2f} | {min(o0):.2f}–{max(o0):.2f} |")
-        lines.append(f"| header-only | -O2 | {median(o2):.2f} | {min(o2):.2f}–{max(o2):.2f} |")
-        lines.append(f"| separate compilation | -O0 | **{median(so0):.2f}** | {min(so0):.2f}–{max(so0):.2f} |")
-        lines.append(f"| separate compilation | -O2 | {median(so2):.2f} | {min(so2):.2f}–{max(so2):.2f} |")
+        intro += (", in both build modes: header-only (the default) and separate compilation "
+                  "(`AZMI_SEPARATE_COMPILATION` defined, `azmi::azmi_compiled`), where each of a project's TUs parses "
+                  "declarations only and one TU compiles `<azmi/src.hpp>` once")
+    lines.append(intro + ":\n")
+    lines.append("| Mode | Flags | Median (s) | min–max (s) |")
+    lines.append("|---|---|---:|---:|")
+    for mode, times in modes:
+        for flags in ("O0", "O2"):
+            t = times[flags]
+            m = f"**{median(t):.2f}**" if sep and mode != "header-only" and flags == "O0" else f"{median(t):.2f}"
+            lines.append(f"| {mode} | -{flags} | {m} | {min(t):.2f}–{max(t):.2f} |")
+    if sep:
         lines.append(f"| `<azmi/src.hpp>`, once per build | -O0 / -O2 | {sep['src']['O0']:.2f} / {sep['src']['O2']:.2f} | |")
-    else:
-        lines.append("| Flags | Median (s) | min–max (s) |")
-        lines.append("|---|---:|---:|")
-        lines.append(f"| -O0 | {median(o0):.2f} | {min(o0):.2f}–{max(o0):.2f} |")
-        lines.append(f"| -O2 | {median(o2):.2f} | {min(o2):.2f}–{max(o2):.2f} |")
     lines.append("")
     deps = comp.get("dependencies_O0", {})
     if deps:
