@@ -192,7 +192,7 @@ TEST_CASE("e2e blobs: a trailing dot survives the round trip") {
     CHECK(listed == std::vector<std::string>{"trailing."});
 }
 
-TEST_CASE("e2e blobs: a 256 MiB blob downloads in parallel to a file with the same SHA-256") {
+TEST_CASE("e2e blobs: a 256 MiB blob downloads in parallel to a file, and to memory, with the same SHA-256") {
     azmi_test::e2e_fixture f;
     azmi_test::scoped_container container(f.admin, "e2e-large");
     constexpr std::uint64_t size = 256ULL * 1024 * 1024;
@@ -263,6 +263,17 @@ TEST_CASE("e2e blobs: a 256 MiB blob downloads in parallel to a file with the sa
     std::string want(64, '\0');
     pseudo_random_bytes(middle, want);
     CHECK(reader.read_range(container.name(), "model/weights.bin", middle, 64) == want);
+
+    // To memory as well, one stream and parallel: the string grows in the background while the
+    // bytes arrive, and every byte lands in its place.
+    for (const unsigned concurrency : {1U, 4U}) {
+        CAPTURE(concurrency);
+        azmi::download_options to_memory;
+        to_memory.concurrency = concurrency;
+        const std::string data = reader.read_to_string(container.name(), "model/weights.bin", to_memory);
+        REQUIRE(data.size() == size);
+        CHECK(azmi::detail::sha256_hex(data) == expected);
+    }
 }
 
 TEST_CASE("e2e blobs: listing 50 blobs 7 at a time returns each exactly once") {
