@@ -45,16 +45,21 @@ struct byte_range {
 struct download_options {
     /// Read only this part of the blob (any target). Unset: the whole blob.
     std::optional<byte_range> range;
-    /// Bytes per ranged GET. The first request (`first_chunk_size`) learns the blob size and
-    /// ETag; the rest are fetched in chunks of this size pinned to that ETag (`If-Match`), or,
-    /// when only one request is in flight (`concurrency` 1, or a sink) and no
-    /// `transfer_checksum` is asked for, in one ranged GET for the rest. With a
-    /// `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
-    std::uint64_t chunk_size = 8ULL * 1024 * 1024;
+    /// Bytes per ranged GET when several are in flight. The first request (`first_chunk_size`)
+    /// learns the blob size and ETag; the rest is fetched in chunks pinned to that ETag
+    /// (`If-Match`), or, when only one request is in flight (`concurrency` 1, or a sink) and no
+    /// `transfer_checksum` is asked for, in one ranged GET. 0 (the default) lets the download
+    /// choose: about two chunks per worker, and no fewer than `min_automatic_chunk_size` bytes
+    /// each, so a large blob takes few requests (each costs the service a fixed amount of work
+    /// before its first byte) while a slow connection holds up only a small share at the end.
+    /// With a `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
+    std::uint64_t chunk_size = 0;
+    /// The smallest chunk `chunk_size` 0 chooses.
+    static constexpr std::uint64_t min_automatic_chunk_size = 8ULL * 1024 * 1024;
     /// Bytes asked for by the first request, which learns the blob's size and ETag before the
     /// target can be sized, so its bytes are buffered once. Kept small so that buffer stays small
     /// (to-memory reads peak at about the blob size) and parallel workers start sooner; blobs no
-    /// larger than this take one request. Capped at `chunk_size`.
+    /// larger than this take one request. Capped at the chunk size.
     std::uint64_t first_chunk_size = 1024 * 1024;
     /// Ranged GETs in flight at once (worker threads) for targets that can be written in any
     /// order (string, vector, buffer, file). Sinks always receive bytes in order, one request

@@ -1012,7 +1012,7 @@ TEST_CASE("blob_reader: transactional MD5 and CRC64 per range, chunks capped at 
         f.serve(blob);
         f.mock->set_chunk_size(256 * 1024);
         azmi::download_options o;
-        o.checksum = checksum;  // chunk_size stays at the 8 MiB default
+        o.checksum = checksum;  // chunk_size stays automatic, so the 4 MiB cap applies
         const auto reader = f.reader();
         CHECK(reader.read_to_string("c0n", "blob.bin", o) == data);
         const auto r = f.requests();
@@ -1373,13 +1373,45 @@ TEST_CASE("blob_reader: no secret reaches a message: token, Shared Key signature
     CHECK(sk.error().message.find("REDACTED") != std::string::npos);
 }
 
+TEST_CASE("blob_reader: automatic chunks are about two per worker and no smaller than 8 MiB") {
+    // 1 MiB first, then 40 MiB + 7 bytes for the workers to share.
+    constexpr std::uint64_t mib = 1024 * 1024;
+    const std::string data = random_bytes(41 * mib + 7, 37);
+    struct plan {
+        unsigned concurrency;
+        std::uint64_t chunk;  // what the automatic choice must come to
+    };
+    for (const plan p : {plan{2, 10 * mib + 2}, plan{4, 8 * mib}, plan{16, 8 * mib}}) {
+        CAPTURE(p.concurrency);
+        fixture f;
+        auto blob = std::make_shared<fake_blob>();
+        blob->data = data;
+        f.serve(blob);
+        f.mock->set_chunk_size(256 * 1024);
+        azmi::download_options o;  // chunk_size 0: automatic
+        o.concurrency = p.concurrency;
+        REQUIRE(f.reader().read_to_string("c0n", "blob.bin", o) == data);
+
+        const auto r = f.requests();
+        const std::uint64_t rest = data.size() - mib;
+        REQUIRE(r.size() == 1 + (rest + p.chunk - 1) / p.chunk);
+        CHECK(header(r[0], "x-ms-range") == "bytes=0-" + std::to_string(mib - 1));
+        std::set<std::string> ranges;
+        for (std::size_t i = 1; i < r.size(); ++i) ranges.insert(header(r[i], "x-ms-range"));
+        for (std::uint64_t first = mib; first < data.size(); first += p.chunk) {
+            const std::uint64_t last = std::min<std::uint64_t>(first + p.chunk, data.size()) - 1;
+            CHECK(ranges.count("bytes=" + std::to_string(first) + "-" + std::to_string(last)) == 1);
+        }
+    }
+}
+
 TEST_CASE("blob_reader: the first request asks for first_chunk_size, the rest for chunk_size") {
     const std::string data = random_bytes(3 * 1024 * 1024 + 10, 29);
     fixture f;
     auto blob = std::make_shared<fake_blob>();
     blob->data = data;
     f.serve(blob);
-    azmi::download_options o;  // defaults: 1 MiB first, then 8 MiB chunks
+    azmi::download_options o;  // defaults: 1 MiB first, then the rest in one GET (one worker)
     o.concurrency = 1;
     CHECK(f.reader().read_to_string("c0n", "blob.bin", o) == data);
     const auto r = f.requests();

@@ -92,7 +92,9 @@ public:
           requested_length_(length),
           target_(target) {
         // Clamped so offset arithmetic cannot overflow (a "length" of UINT64_MAX means "to the end").
-        chunk_ = std::min<std::uint64_t>(std::max<std::uint64_t>(options_.chunk_size, 1), std::uint64_t(1) << 40);
+        const std::uint64_t chunk_size =
+            options_.chunk_size == 0 ? download_options::min_automatic_chunk_size : options_.chunk_size;
+        chunk_ = std::min<std::uint64_t>(chunk_size, std::uint64_t(1) << 40);
         if (options_.checksum != transfer_checksum::none) chunk_ = std::min(chunk_, max_checksummed_range);
         first_chunk_ = std::min(chunk_, std::max<std::uint64_t>(options_.first_chunk_size, 1));
         range_begin_ = std::min<std::uint64_t>(range_begin_, std::uint64_t(1) << 62);
@@ -158,6 +160,12 @@ private:
         // splitting it would only add per-request latency, and a cut transfer resumes anyway.
         const unsigned workers = std::max(1U, options_.concurrency);
         const bool one_stream = (workers == 1 || !target_.random_access()) && options_.checksum == transfer_checksum::none;
+        if (options_.chunk_size == 0 && options_.checksum == transfer_checksum::none) {
+            // Automatic: about two chunks per worker (see `download_options::chunk_size`).
+            const std::uint64_t rest = size - first_bytes;
+            const std::uint64_t shares = 2 * std::uint64_t(workers);
+            chunk_ = std::max(chunk_, rest / shares + (rest % shares != 0 ? 1 : 0));
+        }
         const std::uint64_t step = one_stream ? std::max<std::uint64_t>(size, 1) : chunk_;
         chunks_.push_back(chunk{range_begin_, range_begin_ + first_bytes});
         for (std::uint64_t at = range_begin_ + first_bytes; at < range_begin_ + size; at += step)
