@@ -44,7 +44,7 @@ CONTAINER = "bench"
 KIB = 1024
 MIB = 1024 * 1024
 PARALLEL = 4                  # workers / max_concurrency / concurrency / curl transfers
-PARALLEL_CHUNK = 8 * MIB      # range size of the parallel variants (azmi's default chunk)
+PARALLEL_CHUNK = 8 * MIB      # the SDKs' range size in the parallel variants (azmi chooses its own)
 RUN_TIMEOUT = 300             # seconds; a contender taking longer is killed and recorded as failed
 GNU_TIME = "/usr/bin/time"    # Debian package `time`
 STORAGE_RESOURCE = "https://storage.azure.com"
@@ -162,8 +162,9 @@ class Contender:
 class ProgramContender(Contender):
     """A program that follows the peers' protocol: flags in, one JSON line out."""
 
-    def __init__(self, name, label, prefix, env, file_parallel=True):
+    def __init__(self, name, label, prefix, env, file_parallel=True, parallel_chunk=PARALLEL_CHUNK):
         self.name, self.label, self.prefix, self.env, self.file_parallel = name, label, prefix, env, file_parallel
+        self.parallel_chunk = parallel_chunk  # None: the program's own choice
 
     def supports(self, scenario):
         return not (scenario.mode == "file" and scenario.parallel and not self.file_parallel)
@@ -171,7 +172,9 @@ class ProgramContender(Contender):
     def argv(self, scenario, output):
         args = list(self.prefix) + ["--mode", scenario.mode, "--container", CONTAINER, "--blob", scenario.blob]
         if scenario.parallel:
-            args += ["--concurrency", str(PARALLEL), "--chunk-size", str(PARALLEL_CHUNK)]
+            args += ["--concurrency", str(PARALLEL)]
+            if self.parallel_chunk:
+                args += ["--chunk-size", str(self.parallel_chunk)]
         else:
             args += ["--concurrency", "1"]
         if scenario.mode == "file":
@@ -217,7 +220,6 @@ class CurlContender(Contender):
     parallel = PARALLEL ranged transfers at once (-Z --parallel-immediate), memory only."""
 
     name = "curl"
-    chunk = 0  # > 0: the chunked diagnostic below
 
     def __init__(self, env, private_dir):
         self.env = env
@@ -256,15 +258,6 @@ class CurlContender(Contender):
         return ["--fail", "--cacert", self.ca, "-H", "@" + self.auth_file]
 
     def argv(self, scenario, output):
-        if self.chunk:
-            argv = ["curl", "-sS"]
-            for i, first in enumerate(range(0, scenario.size, self.chunk)):
-                if i > 0:
-                    argv.append("--next")
-                last = min(scenario.size, first + self.chunk) - 1
-                argv += self.common() + ["-H", f"x-ms-range: bytes={first}-{last}", "-o", "/dev/null",
-                                         "-w", "%{time_total} %{size_download}\\n", self.url(scenario)]
-            return argv
         if scenario.kind == "cold":
             # A shell script's way: fetch a token, cut it out with sed, hand it to a second curl on stdin.
             sed = r's/^.*"access_token" *: *"\([^"]*\)".*$/Authorization: Bearer \1/p'
@@ -304,28 +297,49 @@ class CurlContender(Contender):
             total += int(float(fields[i + 1]))
         if not times:
             return None, f"no -w output: {run.stdout[-200:]!r}"
-        # Parallel transfers start together, so the slowest one is the download time; sequential
-        # ones (the chunked diagnostic) add up.
-        took = sum(times) if self.chunk else max(times)
+        # Parallel transfers start together, so the slowest one is the download time.
+        took = max(times)
         return {"download_ns": int(took * 1e9), "wall_ns": run.wall_ns, "rss_kib": run.rss_kib,
                 "cpu_ns": run.cpu_ns, "bytes": total}, None
 
 
-class CurlChunkedProbe(CurlContender):
-    """Diagnostic, not a contender: curl fetching the blob the way azmi's single stream does, in
-    PARALLEL_CHUNK ranged GETs one after another on one connection. Next to plain curl it shows what
-    the request pattern costs on this server; next to azmi, what azmi adds to that pattern."""
+class CurlTmpfsProbe(CurlContender):
+    """Diagnostic, not a contender: curl keeping the bytes in memory, by writing them to a tmpfs
+    file (/dev/shm). -o /dev/null keeps nothing; this pays, as every to-memory reader does, for
+    fresh zeroed pages to hold the blob. Large to-memory scenarios, single and parallel."""
 
-    name = "curl-chunked"
-    chunk = PARALLEL_CHUNK
+    name = "curl-tmpfs"
+    TMPFS = "/dev/shm"
 
     def __init__(self, env, private_dir):
         super().__init__(env, private_dir)
-        self.label = f"curl CLI, {PARALLEL_CHUNK // MIB} MiB ranged GETs in sequence (diagnostic)"
+        self.label = "curl CLI keeping the bytes in tmpfs (diagnostic)"
+        self.target = os.path.join(self.TMPFS, f"azmi-bench-{os.getpid()}")
 
     def supports(self, scenario):
-        return scenario.kind == "download" and scenario.mode == "memory" and not scenario.parallel and \
-            scenario.size >= 16 * MIB
+        return scenario.kind == "download" and scenario.mode == "memory" and scenario.size >= 16 * MIB and \
+            os.path.isdir(self.TMPFS) and os.access(self.TMPFS, os.W_OK)
+
+    def argv(self, scenario, output):
+        argv = super().argv(scenario, output)
+        # Every -o /dev/null of the memory variant becomes its own tmpfs file (one per parallel part).
+        part = 0
+        for i, arg in enumerate(argv):
+            if arg == "/dev/null" and argv[i - 1] == "-o":
+                argv[i] = f"{self.target}.{part}"
+                part += 1
+        return argv
+
+    def describe(self, scenario):
+        return super().describe(scenario).replace(self.target, "/dev/shm/…")
+
+    def run(self, scenario, output):
+        try:
+            return super().run(scenario, output)
+        finally:
+            for name in os.listdir(self.TMPFS):
+                if name.startswith(os.path.basename(self.target) + "."):
+                    os.unlink(os.path.join(self.TMPFS, name))
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -463,8 +477,8 @@ def main():
     parser.add_argument("--runs-large", type=int, default=0, help="runs for blobs of 128 MiB and more (default --runs)")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--sizes", default="1KiB,1MiB,64MiB,256MiB")
-    parser.add_argument("--contenders", default="azmi,curl,python,js,azmi-transport,curl-chunked",
-                        help="azmi-transport and curl-chunked are diagnostics, not peers")
+    parser.add_argument("--contenders", default="azmi,curl,python,js,azmi-transport,curl-tmpfs",
+                        help="azmi-transport and curl-tmpfs are diagnostics, not peers")
     args = parser.parse_args()
     if args.runs < 1 or args.warmup < 1:
         parser.error("--runs and --warmup must be at least 1 (the warm-up round checks the bytes)")
@@ -489,14 +503,14 @@ def main():
         contenders = []
         for name in wanted:
             if name == "azmi":
-                contenders.append(ProgramContender("azmi", "azmi", [os.path.abspath(args.azmi)], env))
+                contenders.append(ProgramContender("azmi", "azmi", [os.path.abspath(args.azmi)], env, parallel_chunk=None))
             elif name == "azmi-transport":
                 contenders.append(TransportProbe("azmi-transport", "azmi `curl_transport` alone (diagnostic)",
                                                  [os.path.abspath(args.azmi)], env))
             elif name == "curl":
                 contenders.append(CurlContender(env, private))
-            elif name == "curl-chunked":
-                contenders.append(CurlChunkedProbe(env, private))
+            elif name == "curl-tmpfs":
+                contenders.append(CurlTmpfsProbe(env, private))
             elif name == "python":
                 contenders.append(ProgramContender(
                     "python", "Python SDK", [args.python, os.path.join(PEERS, "python_download.py")], env))
@@ -528,7 +542,7 @@ def main():
                 "runs": args.runs, "runs_large": args.runs_large or args.runs, "warmup": args.warmup,
                 "parallel": PARALLEL, "parallel_chunk": PARALLEL_CHUNK,
                 "contenders": {c.name: c.label for c in contenders},
-                "diagnostics": [c.name for c in contenders if isinstance(c, (TransportProbe, CurlChunkedProbe))],
+                "diagnostics": [c.name for c in contenders if isinstance(c, (TransportProbe, CurlTmpfsProbe))],
             },
             "scenarios": [],
         }
