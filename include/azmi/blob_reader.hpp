@@ -223,6 +223,10 @@ public:
     const storage_auth& auth() const noexcept;
 
     // ---- whole blob (or `options.range`) into memory ---------------------------------------
+    //
+    // From 8 MiB on, the string or vector is reserved for the whole blob and a short-lived helper
+    // thread grows it (zero-filling and faulting in its pages) while the bytes arrive, so that
+    // work overlaps the transfer instead of delaying it.
 
     /// The blob's bytes as a string.
     result<std::string> try_read_to_string(std::string_view container, std::string_view blob,
