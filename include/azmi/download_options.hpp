@@ -52,7 +52,10 @@ struct download_options {
     /// choose: about two chunks per worker, and no fewer than `min_automatic_chunk_size` bytes
     /// each, so a large blob takes few requests (each costs the service a fixed amount of work
     /// before its first byte) while a slow connection holds up only a small share at the end.
-    /// With a `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
+    /// When the blob's stored MD5 is verified (`verify_content_md5`) it chooses
+    /// `min_automatic_chunk_size` instead: that hash runs in blob order, and bigger chunks in
+    /// flight would leave more of it to do after the last byte arrives. With a
+    /// `transfer_checksum` the chunk is capped at 4 MiB, the service's limit for those.
     std::uint64_t chunk_size = 0;
     /// The smallest chunk `chunk_size` 0 chooses.
     static constexpr std::uint64_t min_automatic_chunk_size = 8ULL * 1024 * 1024;

@@ -1373,19 +1373,23 @@ TEST_CASE("blob_reader: no secret reaches a message: token, Shared Key signature
     CHECK(sk.error().message.find("REDACTED") != std::string::npos);
 }
 
-TEST_CASE("blob_reader: automatic chunks are about two per worker and no smaller than 8 MiB") {
+TEST_CASE("blob_reader: automatic chunks are about two per worker, no smaller than 8 MiB, and 8 MiB under MD5") {
     // 1 MiB first, then 40 MiB + 7 bytes for the workers to share.
     constexpr std::uint64_t mib = 1024 * 1024;
     const std::string data = random_bytes(41 * mib + 7, 37);
     struct plan {
         unsigned concurrency;
+        bool stored_md5;      // verified in blob order, so the chunks stay at 8 MiB
         std::uint64_t chunk;  // what the automatic choice must come to
     };
-    for (const plan p : {plan{2, 10 * mib + 2}, plan{4, 8 * mib}, plan{16, 8 * mib}}) {
+    for (const plan p : {plan{2, false, 10 * mib + 2}, plan{4, false, 8 * mib}, plan{16, false, 8 * mib},
+                         plan{2, true, 8 * mib}}) {
         CAPTURE(p.concurrency);
+        CAPTURE(p.stored_md5);
         fixture f;
         auto blob = std::make_shared<fake_blob>();
         blob->data = data;
+        if (p.stored_md5) blob->stored_md5 = azmi::detail::md5_base64(data);
         f.serve(blob);
         f.mock->set_chunk_size(256 * 1024);
         azmi::download_options o;  // chunk_size 0: automatic

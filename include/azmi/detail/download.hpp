@@ -160,8 +160,10 @@ private:
         // splitting it would only add per-request latency, and a cut transfer resumes anyway.
         const unsigned workers = std::max(1U, options_.concurrency);
         const bool one_stream = (workers == 1 || !target_.random_access()) && options_.checksum == transfer_checksum::none;
-        if (options_.chunk_size == 0 && options_.checksum == transfer_checksum::none) {
-            // Automatic: about two chunks per worker (see `download_options::chunk_size`).
+        if (options_.chunk_size == 0 && options_.checksum == transfer_checksum::none && !hashing_) {
+            // Automatic: about two chunks per worker (see `download_options::chunk_size`). Not
+            // when the blob's MD5 is verified: the hash runs in blob order, so what it has left
+            // after the last byte arrives grows with the chunks still in flight.
             const std::uint64_t rest = size - first_bytes;
             const std::uint64_t shares = 2 * std::uint64_t(workers);
             chunk_ = std::max(chunk_, rest / shares + (rest % shares != 0 ? 1 : 0));
