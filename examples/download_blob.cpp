@@ -66,8 +66,7 @@ int main(int argc, char** argv) {
         cancel_on_signals();
 
         azmi::download_options options;
-        options.concurrency = 4;                  // parallel ranged GETs
-        options.chunk_size = 8 * 1024 * 1024;     // bytes per GET
+        options.concurrency = 4;  // parallel ranged GETs; chunk_size 0 (automatic): about two per worker
         options.progress = [&](std::uint64_t done, std::uint64_t total) {
             if (show_progress) {
                 draw_progress(done, total);
