@@ -15,66 +15,62 @@
 #include <thread>      // thread
 #include <vector>      // vector
 
-TEST_CASE("detail_download_targets: a file written from several threads past the writeback steps is exact") {
-    // 20 MiB in 64 KiB pieces from 4 threads crosses the 8 MiB writeback step twice, from
-    // whichever thread gets there; the committed file must hold every byte in its place.
-    const std::string path = "azmi-download-targets-test.bin";
-    std::remove(path.c_str());
-    constexpr std::uint64_t piece = 64 * 1024;
-    constexpr std::uint64_t pieces = 320;
-    {
-        azmi::detail::file_target target(path, true);
-        REQUIRE(target.prepare().has_value());
-        REQUIRE(target.open(piece * pieces).has_value());
-        std::atomic<int> failed_writes{0};
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < 4; ++t)
-            threads.emplace_back([&target, &failed_writes, t] {
-                for (std::uint64_t i = t; i < pieces; i += 4) {
-                    const std::string bytes(piece, static_cast<char>('a' + i % 26));
-                    if (!target.write_at(i * piece, bytes)) ++failed_writes;
-                }
-            });
-        for (auto& th : threads) th.join();
-        REQUIRE(failed_writes == 0);
-        REQUIRE(target.commit().has_value());
-    }
-    std::ifstream in(path, std::ios::binary);
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    REQUIRE(data.size() == piece * pieces);
-    for (std::uint64_t i = 0; i < pieces; ++i) {
-        CAPTURE(i);
-        REQUIRE(data.find_first_not_of(static_cast<char>('a' + i % 26), i * piece) >= (i + 1) * piece);
-    }
-    std::remove(path.c_str());
-}
-
 namespace {
 
-/// Writes `pieces` pieces of `piece` bytes into `target` from 4 threads, each taking its pieces
-/// from the far end first, so most writes overtake the container's growth and must wait for it.
-int write_pieces_backwards(azmi::detail::download_target& target, std::uint64_t piece, std::uint64_t pieces) {
+// 20 MiB in 64 KiB pieces, piece i filled with the letter 'a' + i % 26.
+constexpr std::uint64_t piece = 64 * 1024;
+constexpr std::uint64_t pieces = 320;
+
+char piece_letter(std::uint64_t i) { return static_cast<char>('a' + i % 26); }
+
+/// Writes every piece into `target` from 4 threads (thread t takes pieces t, t + 4, …), from the
+/// start or, with `backwards`, from the far end first; returns how many writes failed.
+int write_pieces(azmi::detail::download_target& target, bool backwards) {
     std::atomic<int> failed_writes{0};
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             for (std::uint64_t k = t; k < pieces; k += 4) {
-                const std::uint64_t i = pieces - 1 - k;
-                const std::string bytes(piece, static_cast<char>('a' + i % 26));
-                if (!target.write_at(i * piece, bytes)) ++failed_writes;
+                const std::uint64_t i = backwards ? pieces - 1 - k : k;
+                if (!target.write_at(i * piece, std::string(piece, piece_letter(i)))) ++failed_writes;
             }
         });
     for (auto& th : threads) th.join();
     return failed_writes;
 }
 
+/// Every piece holds its own letter and nothing else.
+void check_pieces(std::string_view data) {
+    REQUIRE(data.size() == piece * pieces);
+    for (std::uint64_t i = 0; i < pieces; ++i) {
+        CAPTURE(i);
+        REQUIRE(data.find_first_not_of(piece_letter(i), i * piece) >= (i + 1) * piece);
+    }
+}
+
 }  // namespace
+
+TEST_CASE("detail_download_targets: a file written from several threads past the writeback steps is exact") {
+    // 20 MiB from 4 threads crosses the 8 MiB writeback step twice, from whichever thread gets
+    // there; the committed file must hold every byte in its place.
+    const std::string path = "azmi-download-targets-test.bin";
+    std::remove(path.c_str());
+    {
+        azmi::detail::file_target target(path, true);
+        REQUIRE(target.prepare().has_value());
+        REQUIRE(target.open(piece * pieces).has_value());
+        REQUIRE(write_pieces(target, false) == 0);
+        REQUIRE(target.commit().has_value());
+    }
+    std::ifstream in(path, std::ios::binary);
+    check_pieces(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    std::remove(path.c_str());
+}
 
 TEST_CASE("detail_download_targets: a large container grown in the background receives every byte in place") {
     // 20 MiB is past `background_sizing_from`, so `open` sizes only the first step and a helper
-    // thread grows the rest while 4 threads write pieces from the far end first.
-    constexpr std::uint64_t piece = 64 * 1024;
-    constexpr std::uint64_t pieces = 320;
+    // thread grows the rest while 4 threads write pieces from the far end first, so most writes
+    // overtake the growth and must wait for it.
     static_assert(piece * pieces > azmi::detail::container_target::background_sizing_from, "must exercise the helper");
 
     SUBCASE("a string") {
@@ -83,28 +79,20 @@ TEST_CASE("detail_download_targets: a large container grown in the background re
         {
             azmi::detail::container_target target(buffer);
             REQUIRE(target.open(piece * pieces).has_value());
-            REQUIRE(write_pieces_backwards(target, piece, pieces) == 0);
+            REQUIRE(write_pieces(target, true) == 0);
             REQUIRE(target.commit().has_value());
         }
-        REQUIRE(out.size() == piece * pieces);
-        for (std::uint64_t i = 0; i < pieces; ++i) {
-            CAPTURE(i);
-            REQUIRE(out.find_first_not_of(static_cast<char>('a' + i % 26), i * piece) >= (i + 1) * piece);
-        }
+        check_pieces(out);
     }
     SUBCASE("a vector of bytes, read back in place for the whole-blob hash") {
         std::vector<std::byte> out;
         azmi::detail::container_buffer<std::vector<std::byte>> buffer(out);
         azmi::detail::container_target target(buffer);
         REQUIRE(target.open(piece * pieces).has_value());
-        REQUIRE(write_pieces_backwards(target, piece, pieces) == 0);
-        std::uint64_t checked = 0;
-        REQUIRE(target.read_back(0, piece * pieces, [&](std::string_view bytes) {
-            for (std::uint64_t i = 0; i < pieces; ++i)
-                if (bytes.substr(i * piece, piece).find_first_not_of(static_cast<char>('a' + i % 26)) == std::string_view::npos)
-                    ++checked;
-        }).has_value());
-        CHECK(checked == pieces);
+        REQUIRE(write_pieces(target, true) == 0);
+        std::string read_back;
+        REQUIRE(target.read_back(0, piece * pieces, [&](std::string_view bytes) { read_back += bytes; }).has_value());
+        check_pieces(read_back);
         REQUIRE(target.commit().has_value());
         CHECK(out.size() == piece * pieces);
     }
