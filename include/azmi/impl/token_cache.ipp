@@ -38,6 +38,12 @@ struct token_slot_state final : token_slot {
     std::optional<error> last_round_error;  // why the latest round failed, if it did
     time_point retry_not_before{};          // after a failed refresh of a still-valid token
 
+    /// Drops the token; every thread's replica goes stale with the generation. Caller holds `mutex`.
+    void forget_token() {
+        current = access_token{};
+        generation.fetch_add(1, std::memory_order_release);
+    }
+
     static bool usable(const access_token& t, time_point now, const token_cache_options& options) noexcept {
         return !t.empty() && now + options.expiry_slack < t.expires_on();
     }
@@ -125,10 +131,7 @@ AZMI_DECL result<access_token> token_slot::get_slow(const token_cache_options& o
 AZMI_DECL void token_slot::invalidate(const access_token& rejected) {
     auto& s = static_cast<token_slot_state&>(*this);
     std::lock_guard<std::mutex> lock(s.mutex);
-    if (!s.current.empty() && s.current == rejected) {
-        s.current = access_token{};
-        s.generation.fetch_add(1, std::memory_order_release);
-    }
+    if (!s.current.empty() && s.current == rejected) s.forget_token();
 }
 
 AZMI_DECL token_slot_list::~token_slot_list() {
@@ -144,8 +147,7 @@ AZMI_DECL void token_slot_list::clear() {
     for (token_slot* s = head_.load(std::memory_order_acquire); s != nullptr; s = s->next) {
         auto& state = static_cast<token_slot_state&>(*s);
         std::lock_guard<std::mutex> lock(state.mutex);
-        state.current = access_token{};
-        state.generation.fetch_add(1, std::memory_order_release);
+        state.forget_token();
     }
 }
 
