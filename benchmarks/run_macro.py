@@ -257,6 +257,10 @@ class CurlContender(Contender):
     def common(self):
         return ["--fail", "--cacert", self.ca, "-H", "@" + self.auth_file]
 
+    def memory_output(self, part):
+        """Where a to-memory transfer (part `part` of a parallel one) goes: nowhere."""
+        return "/dev/null"
+
     def argv(self, scenario, output):
         if scenario.kind == "cold":
             # A shell script's way: fetch a token, cut it out with sed, hand it to a second curl on stdin.
@@ -266,7 +270,7 @@ class CurlContender(Contender):
                       f"-o /dev/null '{self.url(scenario)}'")
             return ["sh", "-c", script]
         if not scenario.parallel:
-            return (["curl", "-sS"] + self.common() + ["-o", output if scenario.mode == "file" else "/dev/null",
+            return (["curl", "-sS"] + self.common() + ["-o", output if scenario.mode == "file" else self.memory_output(0),
                     "-w", "%{time_total} %{size_download}\\n", self.url(scenario)])
         argv = ["curl", "-sS", "-Z", "--parallel-immediate", "--parallel-max", str(PARALLEL)]
         part = -(-scenario.size // PARALLEL)
@@ -274,7 +278,7 @@ class CurlContender(Contender):
             first, last = i * part, min(scenario.size, (i + 1) * part) - 1
             if i > 0:
                 argv.append("--next")
-            argv += self.common() + ["-r", f"{first}-{last}", "-o", "/dev/null",
+            argv += self.common() + ["-r", f"{first}-{last}", "-o", self.memory_output(i),
                                      "-w", "%{time_total} %{size_download}\\n", self.url(scenario)]
         return argv
 
@@ -320,15 +324,8 @@ class CurlTmpfsProbe(CurlContender):
         return scenario.kind == "download" and scenario.mode == "memory" and scenario.size >= 16 * MIB and \
             os.path.isdir(self.TMPFS) and os.access(self.TMPFS, os.W_OK)
 
-    def argv(self, scenario, output):
-        argv = super().argv(scenario, output)
-        # Every -o /dev/null of the memory variant becomes its own tmpfs file (one per parallel part).
-        part = 0
-        for i, arg in enumerate(argv):
-            if arg == "/dev/null" and argv[i - 1] == "-o":
-                argv[i] = f"{self.target}.{part}"
-                part += 1
-        return argv
+    def memory_output(self, part):
+        return f"{self.target}.{part}"
 
     def describe(self, scenario):
         return super().describe(scenario).replace(self.target, "/dev/shm/…")
